@@ -1,0 +1,420 @@
+//! Problems found in the input, as data: collected from every stage, sorted, then shown once,
+//! either for people (with the source line and a caret, as rustc and Typst show them) or as
+//! JSON for other tools.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use codespan_reporting::diagnostic as cs;
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, termcolor};
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+/// Whether a problem stops the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// The build refuses to go on.
+    Error,
+    /// Reported; the build goes on (unless `--strict`).
+    Warning,
+}
+
+/// The stable code of each rule, so that hosts and tools can look a problem up and refer to it.
+///
+/// The codes never change meaning; new rules get new codes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    /// The file could not be read, or is not UTF-8.
+    Unreadable,
+    /// The file is not valid TOML.
+    Syntax,
+    /// A value has the wrong type.
+    WrongType,
+    /// A key the format does not define.
+    UnknownKey,
+    /// A required field is missing, or a required list is empty.
+    MissingField,
+    /// `format` is missing or names a version this compiler does not know.
+    UnsupportedFormat,
+    /// `id` is not a slug.
+    BadId,
+    /// Two submissions use the same `id`.
+    DuplicateId,
+    /// An agenda number that `report.toml` does not define.
+    UnknownAgendaPoint,
+    /// Empty or whitespace-only text.
+    EmptyText,
+    /// `end_date` before `date`, or `date` after the hearings.
+    BadDate,
+    /// `original` without `original_lang`.
+    OriginalWithoutLanguage,
+    /// Control characters other than tab and newline.
+    ControlCharacter,
+    /// The typesetter could not produce the report.
+    Typesetting,
+    /// An entry longer than the limit.
+    LongEntry,
+    /// A workshop with issues but no strategies, or with neither.
+    UnbalancedWorkshop,
+    /// The same entry twice in one submission.
+    RepeatedEntry,
+    /// An issue or strategy mapped to no agenda point.
+    CrossCutting,
+    /// Zero-width or bidi control characters in text.
+    InvisibleCharacter,
+    /// A warning from the typesetter (layout, fonts).
+    TypesetterWarning,
+}
+
+impl Code {
+    /// Every code, in the order of the documentation.
+    pub const ALL: [Code; 20] = [
+        Code::Unreadable,
+        Code::Syntax,
+        Code::WrongType,
+        Code::UnknownKey,
+        Code::MissingField,
+        Code::UnsupportedFormat,
+        Code::BadId,
+        Code::DuplicateId,
+        Code::UnknownAgendaPoint,
+        Code::EmptyText,
+        Code::BadDate,
+        Code::OriginalWithoutLanguage,
+        Code::ControlCharacter,
+        Code::Typesetting,
+        Code::LongEntry,
+        Code::UnbalancedWorkshop,
+        Code::RepeatedEntry,
+        Code::CrossCutting,
+        Code::InvisibleCharacter,
+        Code::TypesetterWarning,
+    ];
+
+    /// The code as printed: `E001`, `W003`, ...
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unreadable => "E001",
+            Code::Syntax => "E002",
+            Code::WrongType => "E003",
+            Code::UnknownKey => "E004",
+            Code::MissingField => "E005",
+            Code::UnsupportedFormat => "E006",
+            Code::BadId => "E007",
+            Code::DuplicateId => "E008",
+            Code::UnknownAgendaPoint => "E009",
+            Code::EmptyText => "E010",
+            Code::BadDate => "E011",
+            Code::OriginalWithoutLanguage => "E012",
+            Code::ControlCharacter => "E013",
+            Code::Typesetting => "E014",
+            Code::LongEntry => "W001",
+            Code::UnbalancedWorkshop => "W002",
+            Code::RepeatedEntry => "W003",
+            Code::CrossCutting => "W004",
+            Code::InvisibleCharacter => "W005",
+            Code::TypesetterWarning => "W006",
+        }
+    }
+
+    /// The severity a rule has unless `--strict` raises it.
+    pub fn severity(self) -> Severity {
+        if self.as_str().starts_with('E') {
+            Severity::Error
+        } else {
+            Severity::Warning
+        }
+    }
+
+    /// One line that says what the rule catches, for the documentation and `--explain`.
+    pub fn summary(self) -> &'static str {
+        match self {
+            Code::Unreadable => "the file cannot be read, or is not UTF-8 text",
+            Code::Syntax => "the file is not valid TOML",
+            Code::WrongType => {
+                "a value has the wrong type (a date in quotes, a number as text, ...)"
+            }
+            Code::UnknownKey => "a key the format does not define (often a misspelling)",
+            Code::MissingField => "a required field is missing, or a required list is empty",
+            Code::UnsupportedFormat => "`format` is missing or not a supported version",
+            Code::BadId => "`id` is not a slug of lowercase letters, digits and hyphens",
+            Code::DuplicateId => "two submissions use the same `id`",
+            Code::UnknownAgendaPoint => "an agenda number that report.toml does not define",
+            Code::EmptyText => "an entry or field whose text is empty or only spaces",
+            Code::BadDate => "`end_date` before `date`, or `date` after the hearings",
+            Code::OriginalWithoutLanguage => "`original` is given without `original_lang`",
+            Code::ControlCharacter => "a control character other than tab or newline in text",
+            Code::Typesetting => "the typesetter could not produce the report",
+            Code::LongEntry => "an entry longer than 600 characters",
+            Code::UnbalancedWorkshop => "a workshop with issues but no strategies, or neither",
+            Code::RepeatedEntry => "the same entry twice in one submission",
+            Code::CrossCutting => "an issue or strategy mapped to no agenda point (cross-cutting)",
+            Code::InvisibleCharacter => "invisible characters (zero-width spaces, bidi controls)",
+            Code::TypesetterWarning => "a warning from the typesetter about layout or fonts",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// One problem, with everything needed to show it without the rest of the program.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// The rule that caught it.
+    pub code: Code,
+    /// What is wrong, in plain words.
+    pub message: String,
+    /// The file it is in, as shown to the user (`regions/x.toml`); empty for project-wide problems.
+    pub file: String,
+    /// Byte range in the file, when the problem has a place.
+    pub span: Option<Range<usize>>,
+    /// What to write instead.
+    pub help: Option<String>,
+    /// Other places that matter, e.g. the other file that uses the same id.
+    pub related: Vec<Related>,
+}
+
+/// A secondary place shown with a diagnostic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Related {
+    /// The file, as shown to the user.
+    pub file: String,
+    /// Byte range in that file.
+    pub span: Range<usize>,
+    /// What this place is.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A problem of the rule's own severity at a place in a file.
+    pub fn new(
+        code: Code,
+        file: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            file: file.name.clone(),
+            span: Some(span),
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// A problem with no place in a source file (I/O, the typesetter).
+    pub fn without_span(code: Code, file: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: code.severity(),
+            code,
+            message: message.into(),
+            file: file.into(),
+            span: None,
+            help: None,
+            related: Vec::new(),
+        }
+    }
+
+    /// Adds the text that tells the user what to do.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// Adds a secondary place.
+    pub fn with_related(
+        mut self,
+        file: &SourceFile,
+        span: Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
+        self.related.push(Related {
+            file: file.name.clone(),
+            span,
+            message: message.into(),
+        });
+        self
+    }
+
+    /// Whether this problem stops the build.
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// All problems of a run, with the sources they point into.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    /// The problems, in the order they will be shown once [`Diagnostics::sort`] ran.
+    pub diagnostics: Vec<Diagnostic>,
+    sources: BTreeMap<String, SourceFile>,
+}
+
+impl Diagnostics {
+    /// Remembers a source so that diagnostics pointing into it can show its lines.
+    pub fn add_source(&mut self, file: &SourceFile) {
+        self.sources
+            .entry(file.name.clone())
+            .or_insert_with(|| file.clone());
+    }
+
+    /// Adds problems.
+    pub fn extend(&mut self, diagnostics: impl IntoIterator<Item = Diagnostic>) {
+        self.diagnostics.extend(diagnostics);
+    }
+
+    /// Turns every warning into an error (`--strict`).
+    pub fn make_strict(&mut self) {
+        for d in &mut self.diagnostics {
+            d.severity = Severity::Error;
+        }
+    }
+
+    /// Orders problems by file, then position, then code, so output never depends on threads.
+    pub fn sort(&mut self) {
+        self.diagnostics.sort_by(|a, b| {
+            let pos = |d: &Diagnostic| d.span.as_ref().map_or(0, |s| s.start);
+            (&a.file, pos(a), a.code, &a.message).cmp(&(&b.file, pos(b), b.code, &b.message))
+        });
+        self.diagnostics.dedup();
+    }
+
+    /// How many problems are errors.
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+
+    /// How many problems are warnings.
+    pub fn warnings(&self) -> usize {
+        self.diagnostics.len() - self.errors()
+    }
+
+    /// Whether any problem stops the build.
+    pub fn has_errors(&self) -> bool {
+        self.errors() > 0
+    }
+
+    /// The position of a diagnostic's start and end, 1-based, when it has a place.
+    fn positions(
+        &self,
+        d: &Diagnostic,
+    ) -> Option<(crate::source::LineCol, crate::source::LineCol)> {
+        let file = self.sources.get(&d.file)?;
+        let span = d.span.as_ref()?;
+        Some((file.line_col(span.start), file.line_col(span.end)))
+    }
+
+    /// The problems for people: rustc-style, with the source line and a caret under the span.
+    /// Colour only when `color` is true (the CLI decides: a terminal, and no `NO_COLOR`).
+    pub fn render_human(&self, color: bool) -> String {
+        let mut files = SimpleFiles::new();
+        let ids: BTreeMap<&str, usize> = self
+            .sources
+            .values()
+            .map(|f| (f.name.as_str(), files.add(f.name.clone(), f.text.clone())))
+            .collect();
+        let config = term::Config::default();
+        let mut buffer = if color {
+            termcolor::Buffer::ansi()
+        } else {
+            termcolor::Buffer::no_color()
+        };
+        for d in &self.diagnostics {
+            let mut cs_diag = match d.severity {
+                Severity::Error => cs::Diagnostic::error(),
+                Severity::Warning => cs::Diagnostic::warning(),
+            }
+            .with_code(d.code.as_str())
+            .with_message(&d.message);
+            let mut labels = Vec::new();
+            match (ids.get(d.file.as_str()), &d.span) {
+                (Some(&id), Some(span)) => labels.push(cs::Label::primary(id, span.clone())),
+                _ if !d.file.is_empty() => {
+                    cs_diag.notes.push(format!("in {}", d.file));
+                }
+                _ => {}
+            }
+            for r in &d.related {
+                if let Some(&id) = ids.get(r.file.as_str()) {
+                    labels.push(cs::Label::secondary(id, r.span.clone()).with_message(&r.message));
+                } else {
+                    cs_diag.notes.push(format!("{}: {}", r.file, r.message));
+                }
+            }
+            cs_diag = cs_diag.with_labels(labels);
+            if let Some(help) = &d.help {
+                cs_diag.notes.push(format!("help: {help}"));
+            }
+            // Rendering into memory cannot fail for files we registered ourselves; should it
+            // ever, fall back to a plain line so that no problem goes unreported.
+            if term::emit(&mut buffer, &config, &files, &cs_diag).is_err() {
+                let plain = format!(
+                    "{}[{}]: {} ({})\n",
+                    severity_word(d.severity),
+                    d.code,
+                    d.message,
+                    d.file
+                );
+                use std::io::Write;
+                let _ = buffer.write_all(plain.as_bytes());
+            }
+        }
+        String::from_utf8_lossy(buffer.as_slice()).into_owned()
+    }
+
+    /// The problems as the documented JSON object:
+    /// `{"diagnostics": [{file, line, column, end_line, end_column, severity, code, message, help}], "errors": N, "warnings": N}`.
+    pub fn to_json(&self) -> serde_json::Value {
+        let diagnostics: Vec<_> = self
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let (start, end) = self.positions(d).unzip();
+                serde_json::json!({
+                    "file": d.file,
+                    "line": start.map(|p| p.line),
+                    "column": start.map(|p| p.column),
+                    "end_line": end.map(|p| p.line),
+                    "end_column": end.map(|p| p.column),
+                    "severity": d.severity,
+                    "code": d.code.as_str(),
+                    "message": d.message,
+                    "help": d.help,
+                })
+            })
+            .collect();
+        serde_json::json!({
+            "diagnostics": diagnostics,
+            "errors": self.errors(),
+            "warnings": self.warnings(),
+        })
+    }
+
+    /// One line that sums the run up, e.g. "2 errors, 1 warning".
+    pub fn summary(&self) -> String {
+        let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+        format!(
+            "{}, {}",
+            plural(self.errors(), "error"),
+            plural(self.warnings(), "warning")
+        )
+    }
+}
+
+fn severity_word(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    }
+}

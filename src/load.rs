@@ -1,0 +1,462 @@
+//! Stage 1, load: bytes → UTF-8 → TOML → typed model, for `report.toml` and every submission,
+//! in parallel. Spans are kept; anything that cannot be read becomes a [`Diagnostic`] that
+//! names the file, line and column and says what to write instead.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
+use crate::source::SourceFile;
+
+/// The largest input file we read: far above any real submission (the 2013 ones are ~20 kB),
+/// low enough that a stray binary or log file cannot exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
+
+/// `report.toml`, loaded.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file, for messages.
+    pub source: SourceFile,
+    /// Its content.
+    pub data: ReportSettings,
+}
+
+/// One regional submission, loaded.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The consultation's id: its `id` field, or the file stem.
+    pub id: String,
+    /// The file, for messages and provenance.
+    pub source: SourceFile,
+    /// Its content.
+    pub data: SubmissionFile,
+}
+
+impl Submission {
+    /// The region's display name.
+    pub fn region(&self) -> &str {
+        self.data.consultation.get_ref().region.get_ref()
+    }
+}
+
+/// Everything a build reads.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The report-wide settings.
+    pub settings: Settings,
+    /// The submissions, sorted by date then id so that nothing depends on file order.
+    pub submissions: Vec<Submission>,
+}
+
+/// The files a project is made of, found before anything is read.
+#[derive(Debug, Clone)]
+pub struct ProjectFiles {
+    /// The project folder, against which names are shown.
+    pub root: PathBuf,
+    /// `report.toml`.
+    pub settings: PathBuf,
+    /// The submissions, sorted by path.
+    pub submissions: Vec<PathBuf>,
+}
+
+/// Whether a file in `regions/` is a submission: `.toml`, and not hidden or set aside with `_`.
+pub fn is_submission_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    !name.starts_with('_') && !name.starts_with('.') && name.ends_with(".toml")
+}
+
+/// Finds `report.toml` and the submissions under `root`, or says what is missing.
+pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
+    let settings = root.join("report.toml");
+    if !settings.is_file() {
+        return Err(Error::usage(
+            format!("no report.toml in {}", root.display()),
+            "run consolidate in the project folder, or pass --root DIR",
+        ));
+    }
+    let regions = root.join("regions");
+    let submissions = submission_files_in(&regions)?;
+    if submissions.is_empty() {
+        return Err(Error::usage(
+            format!("no submissions in {}", regions.display()),
+            "add a regional submission with `consolidate init ID`",
+        ));
+    }
+    Ok(ProjectFiles {
+        root: root.to_owned(),
+        settings,
+        submissions,
+    })
+}
+
+/// The submission files of a folder, sorted by name.
+pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("read the folder", dir, e))?;
+        let path = entry.path();
+        if path.is_file() && is_submission_file(&path) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Loads a whole project. Problems in the files go into `diagnostics`; `None` means some file
+/// could not be read at all, and the caller should stop after showing them.
+pub fn load_project(files: &ProjectFiles, diagnostics: &mut Diagnostics) -> Option<Project> {
+    let (settings, submissions) = rayon::join(
+        || load_settings(&files.root, &files.settings),
+        || {
+            files
+                .submissions
+                .par_iter()
+                .map(|path| load_submission(&files.root, path))
+                .collect::<Vec<_>>()
+        },
+    );
+    let settings = keep(settings, diagnostics);
+    let submissions: Vec<_> = submissions
+        .into_iter()
+        .map(|loaded| keep(loaded, diagnostics))
+        .collect();
+    let mut submissions: Vec<Submission> = submissions.into_iter().collect::<Option<_>>()?;
+    let settings = settings?;
+    submissions.sort_by(|a, b| {
+        let date = |s: &Submission| *s.data.consultation.get_ref().date.get_ref();
+        (date(a), &a.id, &a.source.name).cmp(&(date(b), &b.id, &b.source.name))
+    });
+    Some(Project {
+        settings,
+        submissions,
+    })
+}
+
+/// A loaded file or the problems that kept it from loading, always with its source.
+pub struct Loaded<T> {
+    /// The file as read (empty when it could not be read at all).
+    pub source: Option<SourceFile>,
+    /// The content, when it parsed.
+    pub value: Option<T>,
+    /// What went wrong.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn keep<T>(loaded: Loaded<T>, diagnostics: &mut Diagnostics) -> Option<T> {
+    if let Some(source) = &loaded.source {
+        diagnostics.add_source(source);
+    }
+    diagnostics.extend(loaded.diagnostics);
+    loaded.value
+}
+
+/// Loads `report.toml`.
+pub fn load_settings(root: &Path, path: &Path) -> Loaded<Settings> {
+    load_file::<ReportSettings>(root, path).map(|source, data| Settings { source, data })
+}
+
+/// Loads one submission, filling in its id from the file stem when it has none.
+pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
+    load_file::<SubmissionFile>(root, path).map(|source, mut data| {
+        let id = match &data.consultation.get_ref().id {
+            Some(id) => id.get_ref().clone(),
+            None => path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        };
+        let outcomes = &mut data.outcomes;
+        let items = outcomes
+            .objectives
+            .iter_mut()
+            .chain(outcomes.key_points.iter_mut());
+        items.for_each(fill_item_span);
+        for plenary in &mut data.plenary {
+            plenary.get_mut().points.iter_mut().for_each(fill_item_span);
+        }
+        for workshop in &mut data.workshop {
+            let workshop = workshop.get_mut();
+            workshop
+                .issues
+                .iter_mut()
+                .chain(workshop.strategies.iter_mut())
+                .for_each(fill_item_span);
+        }
+        Submission { id, source, data }
+    })
+}
+
+impl<T> Loaded<T> {
+    fn map<U>(self, f: impl FnOnce(SourceFile, T) -> U) -> Loaded<U> {
+        match (self.source, self.value) {
+            (Some(source), Some(value)) => Loaded {
+                source: Some(source.clone()),
+                value: Some(f(source, value)),
+                diagnostics: self.diagnostics,
+            },
+            (source, _) => Loaded {
+                source,
+                value: None,
+                diagnostics: self.diagnostics,
+            },
+        }
+    }
+}
+
+/// The name a file is shown by: relative to the project root, with `/`.
+pub fn display_name(root: &Path, path: &Path) -> String {
+    let relative = path.strip_prefix(root).unwrap_or(path);
+    relative
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads, decodes and parses one file.
+fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
+    let name = display_name(root, path);
+    let fail = |diagnostic: Diagnostic, source: Option<SourceFile>| Loaded {
+        source,
+        value: None,
+        diagnostics: vec![diagnostic],
+    };
+    let bytes = match read_limited(path) {
+        Ok(bytes) => bytes,
+        Err(ReadFailure::TooLarge(size)) => {
+            return fail(
+                Diagnostic::without_span(
+                    Code::Unreadable,
+                    &name,
+                    format!(
+                        "the file is {:.1} MB; a submission is at most {} MB",
+                        size as f64 / 1e6,
+                        MAX_FILE_BYTES / 1024 / 1024
+                    ),
+                )
+                .with_help("check that this is the right file: a submission is a short text file"),
+                None,
+            );
+        }
+        Err(ReadFailure::Io(err)) => {
+            return fail(
+                Diagnostic::without_span(
+                    Code::Unreadable,
+                    &name,
+                    format!("the file cannot be read: {err}"),
+                ),
+                None,
+            );
+        }
+    };
+    let text = match decode(&bytes) {
+        Ok(text) => text,
+        Err(valid_up_to) => {
+            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let source = SourceFile::new(&name, path, lossy);
+            // The lossy text has the same prefix, so the offset of the first bad byte holds.
+            let diagnostic = Diagnostic::new(
+                Code::Unreadable,
+                &source,
+                valid_up_to..valid_up_to + 1,
+                "the file is not UTF-8 text",
+            )
+            .with_help("save the file as UTF-8 (in most editors: Save As… → Encoding → UTF-8)");
+            return fail(diagnostic, Some(source));
+        }
+    };
+    let source = SourceFile::new(&name, path, text);
+    match parse::<T>(&source) {
+        Ok(value) => Loaded {
+            source: Some(source),
+            value: Some(value),
+            diagnostics: Vec::new(),
+        },
+        Err(diagnostic) => fail(diagnostic, Some(source)),
+    }
+}
+
+enum ReadFailure {
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::Read;
+    let file = fs::File::open(path).map_err(ReadFailure::Io)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadFailure::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        let size = fs::metadata(path).map_or(bytes.len() as u64, |m| m.len());
+        return Err(ReadFailure::TooLarge(size));
+    }
+    Ok(bytes)
+}
+
+/// UTF-8 without a leading byte-order mark, or the offset of the first byte that is not UTF-8.
+fn decode(bytes: &[u8]) -> Result<String, usize> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_owned()),
+        Err(err) => Err(err.valid_up_to()),
+    }
+}
+
+/// Parses TOML into the typed model, turning the parser's first complaint into a diagnostic.
+fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostic> {
+    // Parse as plain TOML first, so that syntax errors and type errors get different codes.
+    if let Err(err) = toml::from_str::<toml::Table>(&source.text) {
+        return Err(syntax_diagnostic(source, &err));
+    }
+    toml::from_str::<T>(&source.text).map_err(|err| schema_diagnostic(source, &err))
+}
+
+fn error_span(source: &SourceFile, err: &toml::de::Error) -> std::ops::Range<usize> {
+    err.span().unwrap_or(0..source.text.len().min(1))
+}
+
+fn syntax_diagnostic(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().to_owned();
+    let help = if message.contains("duplicate key") {
+        "each key may appear once in a table; remove or rename one of them"
+    } else if message.contains("control character") || message.contains("invalid string") {
+        "text may hold tabs and line breaks but no other control characters; remove them"
+    } else if message.contains("newline") && message.contains("basic string") {
+        "a text in \"...\" must end on the same line; use \"\"\"...\"\"\" for text over several lines"
+    } else {
+        "check the line against the example in `consolidate init`: text goes in \"quotes\", lists in [brackets], dates without quotes"
+    };
+    Diagnostic::new(
+        Code::Syntax,
+        source,
+        error_span(source, err),
+        format!("this is not valid TOML: {message}"),
+    )
+    .with_help(help)
+}
+
+/// Turns a serde message ("unknown field `x`, expected one of ...") into a diagnostic with a
+/// code and a help text a host can act on.
+fn schema_diagnostic(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim();
+    let span = error_span(source, err);
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, allowed) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed: Vec<&str> = allowed.split('`').skip(1).step_by(2).collect();
+        let mut help = format!("the keys allowed here are: {}", allowed.join(", "));
+        if let Some(nearest) = nearest_key(key, &allowed) {
+            help = format!("did you mean `{nearest}`? {help}");
+        }
+        return Diagnostic::new(
+            Code::UnknownKey,
+            source,
+            span,
+            format!("unknown key `{key}`"),
+        )
+        .with_help(help);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let field = rest.trim_end_matches('`');
+        let diagnostic = Diagnostic::new(
+            if field == "format" {
+                Code::UnsupportedFormat
+            } else {
+                Code::MissingField
+            },
+            source,
+            span,
+            format!("the required field `{field}` is missing"),
+        );
+        return diagnostic.with_help(missing_field_help(field));
+    }
+    let help = if message.contains("datetime") || message.contains("date without a time") {
+        "write the date without quotes, year-month-day: `date = 2013-06-07` (not \"June 7\")"
+    } else if message.contains("expected a string, or a table") {
+        "write the entry as text in quotes, or as a table: `{ text = \"...\", agenda = [1] }`"
+    } else if message.contains("expected a string") {
+        "put the text in double quotes: `key = \"...\"`"
+    } else if message.contains("expected i64") || message.contains("expected u32") {
+        "write a whole number without quotes, like `participants = 40` or `agenda = [1, 2]`"
+    } else if message.contains("expected a sequence") {
+        "write a list in square brackets, like `hosts = [\"First host\", \"Second host\"]`"
+    } else if message.contains("unknown variant") {
+        "use one of the values the message lists, in quotes"
+    } else {
+        "compare the value with the example in `consolidate init`"
+    };
+    Diagnostic::new(Code::WrongType, source, span, plain_serde_message(message)).with_help(help)
+}
+
+/// Rewrites serde's type names into words a host knows.
+fn plain_serde_message(message: &str) -> String {
+    message
+        .replace("invalid type: ", "wrong type: found ")
+        .replace("a TOML datetime", "a date")
+        .replace("i64", "a whole number")
+        .replace("u32", "a whole number, 0 or more")
+        .replace("a sequence", "a list")
+}
+
+fn missing_field_help(field: &str) -> String {
+    let example = match field {
+        "format" => "format = 1",
+        "consultation" => "[consultation] with region, date, location and hosts",
+        "region" => "region = \"United States and Canada\"",
+        "date" => "date = 2013-06-07",
+        "location" => "location = \"Washington, D.C.\"",
+        "hosts" => "hosts = [\"First host organisation\"]",
+        "text" => "text = \"...\"",
+        "title" => "title = \"...\"",
+        "agenda" => "[[agenda]] tables with number, cluster and title",
+        _ => return format!("add `{field} = ...` to this table"),
+    };
+    format!("add `{example}` to this table")
+}
+
+/// The allowed key closest to a misspelt one, when it is close enough to be a likely typo.
+pub fn nearest_key<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
+    allowed
+        .iter()
+        .map(|candidate| (strsim::jaro_winkler(key, candidate), *candidate))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, candidate)| candidate)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn misspelt_keys_find_their_neighbour() {
+        let allowed = ["title", "agenda", "issues", "strategies"];
+        assert_eq!(nearest_key("stratgies", &allowed), Some("strategies"));
+        assert_eq!(nearest_key("isues", &allowed), Some("issues"));
+        assert_eq!(nearest_key("zzz", &allowed), None);
+    }
+
+    #[test]
+    fn hidden_and_set_aside_files_are_not_submissions() {
+        assert!(is_submission_file(Path::new("regions/europe.toml")));
+        assert!(!is_submission_file(Path::new("regions/_draft.toml")));
+        assert!(!is_submission_file(Path::new("regions/.europe.toml.swp")));
+        assert!(!is_submission_file(Path::new("regions/notes.txt")));
+    }
+
+    #[test]
+    fn byte_order_mark_is_dropped() {
+        assert_eq!(decode(b"\xEF\xBB\xBFformat = 1").unwrap(), "format = 1");
+        assert_eq!(decode(b"ok\xFF"), Err(2));
+    }
+}

@@ -1,0 +1,428 @@
+//! The typed model of `report.toml` and of a regional submission, exactly as
+//! `SUBMISSION_FORMAT.md` defines them. Fields that later rules may reject keep their source
+//! span (`Spanned`), so that every message can point at the line a host wrote.
+
+use std::fmt;
+use std::ops::Range;
+
+use serde::de::{self, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
+use toml::Spanned;
+
+/// The only version of the submission format today.
+pub const FORMAT_VERSION: i64 = 1;
+
+/// A calendar date, as TOML writes it (`2013-06-07`, no quotes).
+///
+/// A newtype rather than `toml::value::Datetime` because a consultation has a day, never a
+/// time of day: a value with a time or offset is a type error with its own message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// Year, e.g. 2013.
+    pub year: i32,
+    /// Month, 1 to 12.
+    pub month: u8,
+    /// Day of the month, 1 to 31.
+    pub day: u8,
+}
+
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl Date {
+    /// The English month name, for the report ("June").
+    pub fn month_name(self) -> &'static str {
+        MONTHS[usize::from(self.month.clamp(1, 12)) - 1]
+    }
+
+    /// The date as the report prints it: "7 June 2013".
+    pub fn long(self) -> String {
+        format!("{} {} {}", self.day, self.month_name(), self.year)
+    }
+
+    /// A span of days as the report prints it: "2–3 July 2013", "30 June – 1 July 2013".
+    pub fn long_range(self, end: Option<Date>) -> String {
+        match end {
+            None => self.long(),
+            Some(end) if end == self => self.long(),
+            Some(end) if (end.year, end.month) == (self.year, self.month) => {
+                format!(
+                    "{}–{} {} {}",
+                    self.day,
+                    end.day,
+                    self.month_name(),
+                    self.year
+                )
+            }
+            Some(end) if end.year == self.year => {
+                format!("{} {} – {}", self.day, self.month_name(), end.long())
+            }
+            Some(end) => format!("{} – {}", self.long(), end.long()),
+        }
+    }
+
+    /// Days since 1970-01-01, to turn `SOURCE_DATE_EPOCH` and dates into each other.
+    pub fn days_since_epoch(self) -> i64 {
+        // Howard Hinnant's days-from-civil algorithm.
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// The date `days` after 1970-01-01.
+    pub fn from_days_since_epoch(days: i64) -> Date {
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
+        let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u8;
+        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        Date { year, month, day }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let value = toml::value::Datetime::deserialize(deserializer)?;
+        match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => Ok(Date {
+                year: i32::from(d.year),
+                month: d.month,
+                day: d.day,
+            }),
+            _ => Err(de::Error::custom(format!(
+                "expected a date without a time, like 2013-06-07, found `{value}`"
+            ))),
+        }
+    }
+}
+
+/// `report.toml`: what the whole report is, and the agenda items are mapped to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportSettings {
+    /// Format version; must be [`FORMAT_VERSION`].
+    pub format: Spanned<i64>,
+    /// The report's title, on the cover and in the PDF metadata.
+    pub title: String,
+    /// A line under the title.
+    #[serde(default)]
+    pub subtitle: Option<String>,
+    /// The event the report is for.
+    #[serde(default)]
+    pub event: Option<String>,
+    /// The date of the event; submissions dated after it are an error, and the PDF's
+    /// creation date is taken from it so that builds are reproducible.
+    pub date: Spanned<Date>,
+    /// Who publishes the report.
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// The paper size.
+    #[serde(default)]
+    pub paper: Paper,
+    /// The agenda, in the order the report presents it.
+    pub agenda: Vec<Spanned<AgendaPoint>>,
+}
+
+/// The paper the report is laid out for.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    /// ISO A4, 210 × 297 mm.
+    #[default]
+    A4,
+    /// US Letter, 8.5 × 11 in.
+    UsLetter,
+}
+
+impl Paper {
+    /// The name Typst gives this paper.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::UsLetter => "us-letter",
+        }
+    }
+}
+
+/// One point of the action agenda that entries are mapped to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AgendaPoint {
+    /// The number hosts write in `agenda = [...]`.
+    pub number: Spanned<i64>,
+    /// The chapter the point belongs to.
+    pub cluster: String,
+    /// The point itself.
+    pub title: String,
+}
+
+/// One regional submission file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SubmissionFile {
+    /// Format version; must be [`FORMAT_VERSION`].
+    pub format: Spanned<i64>,
+    /// Who met, when and where.
+    pub consultation: Spanned<Consultation>,
+    /// What the consultation set out to do and concluded.
+    #[serde(default)]
+    pub outcomes: Outcomes,
+    /// Plenary sessions, in order.
+    #[serde(default)]
+    pub plenary: Vec<Spanned<Plenary>>,
+    /// Workshops, in order: the priority issues and strategies.
+    #[serde(default)]
+    pub workshop: Vec<Spanned<Workshop>>,
+}
+
+/// The `[consultation]` table.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Consultation {
+    /// A slug; defaults to the file stem.
+    #[serde(default)]
+    pub id: Option<Spanned<String>>,
+    /// The region's display name.
+    pub region: Spanned<String>,
+    /// The consultation's own title.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    /// First day.
+    pub date: Spanned<Date>,
+    /// Last day, when it ran over several.
+    #[serde(default)]
+    pub end_date: Option<Spanned<Date>>,
+    /// City, country.
+    pub location: Spanned<String>,
+    /// The organisations that hosted it; at least one.
+    pub hosts: Spanned<Vec<Spanned<String>>>,
+    /// How many took part.
+    #[serde(default)]
+    pub participants: Option<u32>,
+    /// BCP 47 tag of the text fields.
+    #[serde(default)]
+    pub language: Option<Spanned<String>>,
+    /// Whom to ask about the submission.
+    #[serde(default)]
+    pub contact: Option<Contact>,
+}
+
+/// Whom the coordinators write to about a submission.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Contact {
+    /// A person's name.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// An address.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// The `[outcomes]` table.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Outcomes {
+    /// What the consultation set out to do.
+    #[serde(default)]
+    pub objectives: Vec<Spanned<Item>>,
+    /// What it concluded.
+    #[serde(default)]
+    pub key_points: Vec<Spanned<Item>>,
+}
+
+/// A `[[plenary]]` session.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Plenary {
+    /// The session's title.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    /// Who spoke, "Name, Organisation".
+    #[serde(default)]
+    pub speakers: Vec<Spanned<String>>,
+    /// The notes.
+    #[serde(default)]
+    pub points: Vec<Spanned<Item>>,
+}
+
+/// A `[[workshop]]`: the heart of a submission.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Workshop {
+    /// The theme.
+    #[serde(default)]
+    pub title: Option<Spanned<String>>,
+    /// Default agenda points for the items below.
+    #[serde(default)]
+    pub agenda: Option<Vec<Spanned<i64>>>,
+    /// Priority issues.
+    #[serde(default)]
+    pub issues: Vec<Spanned<Item>>,
+    /// Strategies.
+    #[serde(default)]
+    pub strategies: Vec<Spanned<Item>>,
+}
+
+/// One entry: written either as a plain string or as a table with `text` and options.
+#[derive(Debug, Clone)]
+pub struct Item {
+    /// The entry in English.
+    pub text: Spanned<String>,
+    /// Agenda points; `None` inherits the workshop's, `Some([])` is cross-cutting.
+    pub agenda: Option<Vec<Spanned<i64>>>,
+    /// The entry in the language it was discussed in.
+    pub original: Option<Spanned<String>>,
+    /// BCP 47 tag of `original`.
+    pub original_lang: Option<Spanned<String>>,
+}
+
+/// The table form of an [`Item`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ItemTable {
+    text: Spanned<String>,
+    #[serde(default)]
+    agenda: Option<Vec<Spanned<i64>>>,
+    #[serde(default)]
+    original: Option<Spanned<String>>,
+    #[serde(default)]
+    original_lang: Option<Spanned<String>>,
+}
+
+impl<'de> Deserialize<'de> for Item {
+    /// Hand-written rather than `#[serde(untagged)]` so that a wrong value gets a message that
+    /// says what an entry may be, and a misspelt key inside a table keeps its own span.
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct ItemVisitor;
+        impl<'de> Visitor<'de> for ItemVisitor {
+            type Value = Item;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string, or a table with `text = \"...\"`")
+            }
+            fn visit_str<E: de::Error>(self, text: &str) -> Result<Item, E> {
+                Ok(Item {
+                    text: Spanned::new(0..0, text.to_owned()),
+                    agenda: None,
+                    original: None,
+                    original_lang: None,
+                })
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Item, A::Error> {
+                let table = ItemTable::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Item {
+                    text: table.text,
+                    agenda: table.agenda,
+                    original: table.original,
+                    original_lang: table.original_lang,
+                })
+            }
+        }
+        deserializer.deserialize_any(ItemVisitor)
+    }
+}
+
+/// Gives a plain-string item the span of the string itself: the visitor cannot see spans,
+/// so the loader fills them in from the `Spanned` wrapper.
+pub(crate) fn fill_item_span(item: &mut Spanned<Item>) {
+    let outer: Range<usize> = item.span();
+    let inner = item.get_ref().text.span();
+    if inner == (0..0) {
+        let text = std::mem::take(item.get_mut().text.get_mut());
+        item.get_mut().text = Spanned::new(outer, text);
+    }
+}
+
+impl Item {
+    /// The English text.
+    pub fn text(&self) -> &str {
+        self.text.get_ref()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_print_as_the_report_writes_them() {
+        let d = |year, month, day| Date { year, month, day };
+        assert_eq!(d(2013, 6, 7).long(), "7 June 2013");
+        assert_eq!(
+            d(2013, 7, 2).long_range(Some(d(2013, 7, 3))),
+            "2–3 July 2013"
+        );
+        assert_eq!(
+            d(2013, 6, 30).long_range(Some(d(2013, 7, 1))),
+            "30 June – 1 July 2013"
+        );
+        assert_eq!(d(2013, 6, 7).long_range(Some(d(2013, 6, 7))), "7 June 2013");
+    }
+
+    #[test]
+    fn epoch_days_round_trip() {
+        let date = Date {
+            year: 2013,
+            month: 7,
+            day: 15,
+        };
+        assert_eq!(date.days_since_epoch(), 15_901);
+        assert_eq!(Date::from_days_since_epoch(15_901), date);
+        assert_eq!(
+            Date::from_days_since_epoch(0),
+            Date {
+                year: 1970,
+                month: 1,
+                day: 1
+            }
+        );
+    }
+
+    #[test]
+    fn items_take_both_forms() {
+        #[derive(Deserialize)]
+        struct Doc {
+            items: Vec<Spanned<Item>>,
+        }
+        let doc: Doc =
+            toml::from_str("items = [\"plain\", { text = \"table\", agenda = [2] }]").unwrap();
+        assert_eq!(doc.items[0].get_ref().text(), "plain");
+        assert_eq!(doc.items[1].get_ref().text(), "table");
+        assert_eq!(
+            doc.items[1].get_ref().agenda.as_ref().unwrap()[0].get_ref(),
+            &2
+        );
+    }
+}

@@ -1,0 +1,548 @@
+//! Stage 2, validate: the rules of `SUBMISSION_FORMAT.md` that the types alone cannot enforce.
+//! Each rule is a small function named after what it checks; all of them run over all files,
+//! so a host sees every problem in one run.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::ops::Range;
+
+use toml::Spanned;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::load::{Project, Settings, Submission};
+use crate::merge::normalise;
+use crate::model::{FORMAT_VERSION, Item};
+use crate::source::SourceFile;
+
+/// Entries longer than this many characters get a warning: they read badly in a table and
+/// usually hold several entries that should be split.
+pub const LONG_ENTRY_CHARS: usize = 600;
+
+/// Runs every rule over the project and adds what they find.
+pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
+    diagnostics.extend(check_settings(&project.settings));
+    let agenda: BTreeSet<i64> = project
+        .settings
+        .data
+        .agenda
+        .iter()
+        .map(|p| *p.get_ref().number.get_ref())
+        .collect();
+    let hearings = *project.settings.data.date.get_ref();
+    for submission in &project.submissions {
+        let mut found = Vec::new();
+        check_submission(submission, &agenda, hearings, &mut found);
+        diagnostics.extend(found);
+    }
+    diagnostics.extend(check_unique_ids(&project.submissions));
+}
+
+/// `report.toml`: a known format, a non-empty agenda with distinct positive numbers.
+fn check_settings(settings: &Settings) -> Vec<Diagnostic> {
+    let source = &settings.source;
+    let data = &settings.data;
+    let mut found = Vec::new();
+    check_format(source, &data.format, &mut found);
+    if data.agenda.is_empty() {
+        found.push(
+            Diagnostic::new(
+                Code::MissingField,
+                source,
+                0..0,
+                "the report defines no agenda points",
+            )
+            .with_help("add [[agenda]] tables with `number`, `cluster` and `title`"),
+        );
+    }
+    let mut seen: HashMap<i64, Range<usize>> = HashMap::new();
+    for point in &data.agenda {
+        let number = &point.get_ref().number;
+        if *number.get_ref() < 1 {
+            found.push(
+                Diagnostic::new(
+                    Code::WrongType,
+                    source,
+                    number.span(),
+                    "agenda numbers start at 1",
+                )
+                .with_help("number the agenda points 1, 2, 3, ..."),
+            );
+        }
+        if let Some(first) = seen.insert(*number.get_ref(), number.span()) {
+            found.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    source,
+                    number.span(),
+                    format!("agenda point {} is defined twice", number.get_ref()),
+                )
+                .with_related(source, first, "first defined here")
+                .with_help("give each agenda point its own number"),
+            );
+        }
+        check_text(
+            source,
+            point.get_ref().title.as_str(),
+            point.span(),
+            &mut found,
+        );
+    }
+    found
+}
+
+fn check_format(source: &SourceFile, format: &Spanned<i64>, found: &mut Vec<Diagnostic>) {
+    if *format.get_ref() != FORMAT_VERSION {
+        found.push(
+            Diagnostic::new(
+                Code::UnsupportedFormat,
+                source,
+                format.span(),
+                format!("format {} is not supported", format.get_ref()),
+            )
+            .with_help(format!(
+                "this compiler reads format {FORMAT_VERSION}: write `format = {FORMAT_VERSION}`"
+            )),
+        );
+    }
+}
+
+/// Every rule that looks at one submission on its own.
+fn check_submission(
+    submission: &Submission,
+    agenda: &BTreeSet<i64>,
+    hearings: crate::model::Date,
+    found: &mut Vec<Diagnostic>,
+) {
+    let source = &submission.source;
+    let data = &submission.data;
+    let consultation = data.consultation.get_ref();
+    check_format(source, &data.format, found);
+    check_id(submission, found);
+    check_dates(submission, hearings, found);
+
+    check_required_text(source, &consultation.region, "region", found);
+    check_required_text(source, &consultation.location, "location", found);
+    if let Some(title) = &consultation.title {
+        check_required_text(source, title, "title", found);
+    }
+    if consultation.hosts.get_ref().is_empty() {
+        found.push(
+            Diagnostic::new(
+                Code::MissingField,
+                source,
+                consultation.hosts.span(),
+                "`hosts` is empty",
+            )
+            .with_help("name at least one host organisation: `hosts = [\"...\"]`"),
+        );
+    }
+    for host in consultation.hosts.get_ref() {
+        check_required_text(source, host, "host", found);
+    }
+    if let Some(language) = &consultation.language {
+        check_language_tag(source, language, found);
+    }
+
+    for item in data
+        .outcomes
+        .objectives
+        .iter()
+        .chain(&data.outcomes.key_points)
+    {
+        check_item(source, item, found);
+    }
+    for plenary in &data.plenary {
+        let plenary = plenary.get_ref();
+        if let Some(title) = &plenary.title {
+            check_required_text(source, title, "title", found);
+        }
+        for speaker in &plenary.speakers {
+            check_required_text(source, speaker, "speaker", found);
+        }
+        for item in &plenary.points {
+            check_item(source, item, found);
+        }
+    }
+    for workshop in &data.workshop {
+        let span = workshop.span();
+        let workshop = workshop.get_ref();
+        if let Some(title) = &workshop.title {
+            check_required_text(source, title, "title", found);
+        }
+        for number in workshop.agenda.iter().flatten() {
+            check_agenda_number(source, number, agenda, found);
+        }
+        check_workshop_balance(source, span, workshop, found);
+        for (item, kind) in workshop
+            .issues
+            .iter()
+            .map(|i| (i, "issue"))
+            .chain(workshop.strategies.iter().map(|s| (s, "strategy")))
+        {
+            check_item(source, item, found);
+            let own = item.get_ref().agenda.as_ref();
+            for number in own.into_iter().flatten() {
+                check_agenda_number(source, number, agenda, found);
+            }
+            // `agenda = []` says "cross-cutting" on purpose; only a forgotten mapping warns.
+            if own.is_none() && workshop.agenda.is_none() {
+                found.push(
+                    Diagnostic::new(
+                        Code::CrossCutting,
+                        source,
+                        item.span(),
+                        format!("this {kind} is mapped to no agenda point; it will be reported as cross-cutting"),
+                    )
+                    .with_help("if it belongs to a point, add `agenda = [N]` to the entry or to its workshop"),
+                );
+            }
+        }
+    }
+    check_repeated_entries(submission, found);
+}
+
+/// `id` must be a slug: it names files (`out/ID.pdf`) and is cited in the report.
+fn check_id(submission: &Submission, found: &mut Vec<Diagnostic>) {
+    if is_slug(&submission.id) {
+        return;
+    }
+    let source = &submission.source;
+    let help = "use lowercase letters a-z, digits and hyphens, like `us-canada` or `west-asia`";
+    let diagnostic = match &submission.data.consultation.get_ref().id {
+        Some(id) => Diagnostic::new(
+            Code::BadId,
+            source,
+            id.span(),
+            format!("the id \"{}\" is not a slug", id.get_ref()),
+        ),
+        None => Diagnostic::new(
+            Code::BadId,
+            source,
+            submission.data.consultation.span(),
+            format!(
+                "the file name gives the id \"{}\", which is not a slug",
+                submission.id
+            ),
+        ),
+    };
+    found.push(diagnostic.with_help(help));
+}
+
+/// Whether a text is a slug: `[a-z0-9-]+`.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}
+
+fn check_dates(submission: &Submission, hearings: crate::model::Date, found: &mut Vec<Diagnostic>) {
+    let source = &submission.source;
+    let consultation = submission.data.consultation.get_ref();
+    let date = &consultation.date;
+    if let Some(end) = &consultation.end_date
+        && end.get_ref() < date.get_ref()
+    {
+        found.push(
+            Diagnostic::new(
+                Code::BadDate,
+                source,
+                end.span(),
+                format!("`end_date` {} is before `date` {}", end.get_ref(), date.get_ref()),
+            )
+            .with_related(source, date.span(), "the consultation starts here")
+            .with_help("`end_date` is the last day of the consultation; swap the two dates if they are reversed"),
+        );
+    }
+    if date.get_ref() > &hearings {
+        found.push(
+            Diagnostic::new(
+                Code::BadDate,
+                source,
+                date.span(),
+                format!(
+                    "the consultation is dated {}, after the hearings of {}",
+                    date.get_ref(),
+                    hearings
+                ),
+            )
+            .with_help("check the year and month: a consultation feeds the report, so it comes before the hearings"),
+        );
+    }
+}
+
+fn check_language_tag(source: &SourceFile, tag: &Spanned<String>, found: &mut Vec<Diagnostic>) {
+    let valid = tag.get_ref().split('-').all(|part| {
+        !part.is_empty() && part.len() <= 8 && part.bytes().all(|b| b.is_ascii_alphanumeric())
+    });
+    if !valid {
+        found.push(
+            Diagnostic::new(
+                Code::WrongType,
+                source,
+                tag.span(),
+                format!("\"{}\" is not a language tag", tag.get_ref()),
+            )
+            .with_help("use a BCP 47 tag such as \"en\", \"es\", \"fr\" or \"ar\""),
+        );
+    }
+}
+
+/// A text that must say something: a name, a place, a title.
+fn check_required_text(
+    source: &SourceFile,
+    text: &Spanned<String>,
+    what: &str,
+    found: &mut Vec<Diagnostic>,
+) {
+    if text.get_ref().trim().is_empty() {
+        found.push(
+            Diagnostic::new(
+                Code::EmptyText,
+                source,
+                text.span(),
+                format!("the {what} is empty"),
+            )
+            .with_help(
+                "write the text between the quotes, or remove the line if the field is optional",
+            ),
+        );
+    }
+    check_text(source, text.get_ref(), text.span(), found);
+}
+
+/// The rules every entry obeys: not empty, not too long, `original` with its language.
+fn check_item(source: &SourceFile, item: &Spanned<Item>, found: &mut Vec<Diagnostic>) {
+    let entry = item.get_ref();
+    let text = entry.text();
+    if text.trim().is_empty() {
+        found.push(
+            Diagnostic::new(
+                Code::EmptyText,
+                source,
+                entry.text.span(),
+                "this entry is empty",
+            )
+            .with_help("write the entry's text, or delete the entry"),
+        );
+    }
+    check_text(source, text, entry.text.span(), found);
+    let chars = text.chars().count();
+    if chars > LONG_ENTRY_CHARS {
+        found.push(
+            Diagnostic::new(
+                Code::LongEntry,
+                source,
+                entry.text.span(),
+                format!("this entry is {chars} characters long (more than {LONG_ENTRY_CHARS})"),
+            )
+            .with_help("long entries read badly in the report; split it into separate entries if it makes several points"),
+        );
+    }
+    if let Some(original) = &entry.original {
+        check_text(source, original.get_ref(), original.span(), found);
+        if original.get_ref().trim().is_empty() {
+            found.push(
+                Diagnostic::new(
+                    Code::EmptyText,
+                    source,
+                    original.span(),
+                    "`original` is empty",
+                )
+                .with_help(
+                    "write the entry in the language it was discussed in, or remove `original`",
+                ),
+            );
+        }
+        if entry.original_lang.is_none() {
+            found.push(
+                Diagnostic::new(
+                    Code::OriginalWithoutLanguage,
+                    source,
+                    original.span(),
+                    "`original` is given without `original_lang`",
+                )
+                .with_help("add the language of the original, e.g. `original_lang = \"es\"`"),
+            );
+        }
+    }
+    if let Some(lang) = &entry.original_lang {
+        check_language_tag(source, lang, found);
+    }
+}
+
+/// Control characters break the report (E013); invisible ones hide changes from proofreaders
+/// (W005). Reported once per text, at the first offending character.
+fn check_text(source: &SourceFile, text: &str, span: Range<usize>, found: &mut Vec<Diagnostic>) {
+    if let Some(c) = text
+        .chars()
+        .find(|&c| c.is_control() && c != '\t' && c != '\n')
+    {
+        found.push(
+            Diagnostic::new(
+                Code::ControlCharacter,
+                source,
+                span.clone(),
+                format!(
+                    "the text holds the control character U+{:04X}",
+                    u32::from(c)
+                ),
+            )
+            .with_help(
+                "remove it: text may hold tabs and line breaks, but no other control characters",
+            ),
+        );
+    }
+    if let Some(c) = text.chars().find(|&c| is_invisible(c)) {
+        found.push(
+            Diagnostic::new(
+                Code::InvisibleCharacter,
+                source,
+                span,
+                format!("the text holds the invisible character U+{:04X}", u32::from(c)),
+            )
+            .with_help("it was probably pasted from another document; delete it and retype the text around it"),
+        );
+    }
+}
+
+/// Zero-width characters, bidi overrides and isolates, the byte-order mark inside text.
+pub fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
+}
+
+fn check_agenda_number(
+    source: &SourceFile,
+    number: &Spanned<i64>,
+    agenda: &BTreeSet<i64>,
+    found: &mut Vec<Diagnostic>,
+) {
+    if !agenda.contains(number.get_ref()) {
+        let known: Vec<String> = agenda.iter().map(ToString::to_string).collect();
+        found.push(
+            Diagnostic::new(
+                Code::UnknownAgendaPoint,
+                source,
+                number.span(),
+                format!(
+                    "agenda point {} is not defined in report.toml",
+                    number.get_ref()
+                ),
+            )
+            .with_help(format!(
+                "the agenda points are {}; use `agenda = []` for a cross-cutting entry",
+                known.join(", ")
+            )),
+        );
+    }
+}
+
+fn check_workshop_balance(
+    source: &SourceFile,
+    span: Range<usize>,
+    workshop: &crate::model::Workshop,
+    found: &mut Vec<Diagnostic>,
+) {
+    let header = source.line_range(source.line_of(span.start));
+    let message = match (workshop.issues.is_empty(), workshop.strategies.is_empty()) {
+        (true, true) => "this workshop has neither issues nor strategies",
+        (false, true) => "this workshop has issues but no strategies",
+        _ => return,
+    };
+    found.push(
+        Diagnostic::new(Code::UnbalancedWorkshop, source, header, message)
+            .with_help("add the strategies the workshop proposed: `strategies = [\"...\"]`"),
+    );
+}
+
+/// The same entry twice in one submission is usually a copy-paste slip.
+fn check_repeated_entries(submission: &Submission, found: &mut Vec<Diagnostic>) {
+    let source = &submission.source;
+    let mut seen: BTreeMap<(&str, String), Range<usize>> = BTreeMap::new();
+    for workshop in &submission.data.workshop {
+        let workshop = workshop.get_ref();
+        let entries = workshop
+            .issues
+            .iter()
+            .map(|i| ("issue", i))
+            .chain(workshop.strategies.iter().map(|s| ("strategy", s)));
+        for (kind, item) in entries {
+            let key = normalise(item.get_ref().text());
+            if key.is_empty() {
+                continue;
+            }
+            if let Some(first) = seen.get(&(kind, key.clone())) {
+                found.push(
+                    Diagnostic::new(
+                        Code::RepeatedEntry,
+                        source,
+                        item.span(),
+                        format!("this {kind} repeats an earlier one"),
+                    )
+                    .with_related(source, first.clone(), "first written here")
+                    .with_help(
+                        "delete one of the two, or reword them if they say different things",
+                    ),
+                );
+            } else {
+                seen.insert((kind, key), item.span());
+            }
+        }
+    }
+}
+
+/// Two submissions with the same id would overwrite each other's proof and mix their entries.
+fn check_unique_ids(submissions: &[Submission]) -> Vec<Diagnostic> {
+    let mut by_id: BTreeMap<&str, Vec<&Submission>> = BTreeMap::new();
+    for submission in submissions {
+        by_id.entry(&submission.id).or_default().push(submission);
+    }
+    let mut found = Vec::new();
+    for (id, users) in by_id.into_iter().filter(|(_, users)| users.len() > 1) {
+        let mut users = users;
+        users.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+        let span_of = |s: &Submission| {
+            s.data
+                .consultation
+                .get_ref()
+                .id
+                .as_ref()
+                .map_or_else(|| s.data.consultation.span(), Spanned::span)
+        };
+        let first = users[0];
+        for other in &users[1..] {
+            found.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    &other.source,
+                    span_of(other),
+                    format!("the id \"{id}\" is also used by {}", first.source.name),
+                )
+                .with_related(&first.source, span_of(first), "the same id is used here")
+                .with_help("give each submission its own `id` under [consultation]"),
+            );
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert!(is_slug("us-canada"));
+        assert!(is_slug("asia-pacific-2"));
+        assert!(!is_slug("US-Canada"));
+        assert!(!is_slug("west asia"));
+        assert!(!is_slug(""));
+    }
+
+    #[test]
+    fn invisible_characters() {
+        assert!(is_invisible('\u{200B}'));
+        assert!(is_invisible('\u{202E}'));
+        assert!(!is_invisible('é'));
+        assert!(!is_invisible('\u{0627}'));
+    }
+}
