@@ -281,7 +281,7 @@ fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
             value: Some(value),
             diagnostics: Vec::new(),
         },
-        Err(diagnostic) => fail(diagnostic, Some(source)),
+        Err(diagnostic) => fail(*diagnostic, Some(source)),
     }
 }
 
@@ -314,12 +314,12 @@ fn decode(bytes: &[u8]) -> Result<String, usize> {
 }
 
 /// Parses TOML into the typed model, turning the parser's first complaint into a diagnostic.
-fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Diagnostic> {
+fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Box<Diagnostic>> {
     // Parse as plain TOML first, so that syntax errors and type errors get different codes.
     if let Err(err) = toml::from_str::<toml::Table>(&source.text) {
-        return Err(syntax_diagnostic(source, &err));
+        return Err(Box::new(syntax_diagnostic(source, &err)));
     }
-    toml::from_str::<T>(&source.text).map_err(|err| schema_diagnostic(source, &err))
+    toml::from_str::<T>(&source.text).map_err(|err| Box::new(schema_diagnostic(source, &err)))
 }
 
 fn error_span(source: &SourceFile, err: &toml::de::Error) -> std::ops::Range<usize> {
