@@ -10,10 +10,12 @@
 pub mod build;
 pub mod diagnostic;
 pub mod error;
+pub mod init;
 pub mod load;
 pub mod merge;
 pub mod model;
 pub mod render;
+pub mod schema;
 pub mod source;
 pub mod typeset;
 pub mod validate;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
+use crate::schema::{Checker, report_schema, submission_schema};
 use crate::source::SourceFile;
 
 /// The largest input file we read: far above any real submission (the 2013 ones are ~20 kB),
@@ -161,12 +162,13 @@ fn keep<T>(loaded: Loaded<T>, diagnostics: &mut Diagnostics) -> Option<T> {
 
 /// Loads `report.toml`.
 pub fn load_settings(root: &Path, path: &Path) -> Loaded<Settings> {
-    load_file::<ReportSettings>(root, path).map(|source, data| Settings { source, data })
+    load_file::<ReportSettings>(root, path, report_schema())
+        .map(|source, data| Settings { source, data })
 }
 
 /// Loads one submission, filling in its id from the file stem when it has none.
 pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
-    load_file::<SubmissionFile>(root, path).map(|source, mut data| {
+    load_file::<SubmissionFile>(root, path, submission_schema()).map(|source, mut data| {
         let id = match &data.consultation.get_ref().id {
             Some(id) => id.get_ref().clone(),
             None => path
@@ -223,7 +225,11 @@ pub fn display_name(root: &Path, path: &Path) -> String {
 }
 
 /// Reads, decodes and parses one file.
-fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
+fn load_file<T: DeserializeOwned>(
+    root: &Path,
+    path: &Path,
+    schema: &serde_json::Value,
+) -> Loaded<T> {
     let name = display_name(root, path);
     let fail = |diagnostic: Diagnostic, source: Option<SourceFile>| Loaded {
         source,
@@ -275,13 +281,11 @@ fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
         }
     };
     let source = SourceFile::new(&name, path, text);
-    match parse::<T>(&source) {
-        Ok(value) => Loaded {
-            source: Some(source),
-            value: Some(value),
-            diagnostics: Vec::new(),
-        },
-        Err(diagnostic) => fail(*diagnostic, Some(source)),
+    let (value, diagnostics) = parse::<T>(&source, schema);
+    Loaded {
+        source: Some(source),
+        value,
+        diagnostics,
     }
 }
 
@@ -313,13 +317,48 @@ fn decode(bytes: &[u8]) -> Result<String, usize> {
     }
 }
 
-/// Parses TOML into the typed model, turning the parser's first complaint into a diagnostic.
-fn parse<T: DeserializeOwned>(source: &SourceFile) -> Result<T, Box<Diagnostic>> {
-    // Parse as plain TOML first, so that syntax errors and type errors get different codes.
-    if let Err(err) = toml::from_str::<toml::Table>(&source.text) {
-        return Err(Box::new(syntax_diagnostic(source, &err)));
+/// How many syntax errors of one file are shown: after the first few, the parser's recovery
+/// mostly reports the consequences of the same slip.
+const MAX_SYNTAX_ERRORS: usize = 10;
+
+/// Parses TOML into the typed model, reporting every syntax error, unknown key, wrong type
+/// and missing field at once (see [`crate::schema`]). The model is built whenever the
+/// document could be repaired, even with errors, so that the remaining rules still run.
+fn parse<T: DeserializeOwned>(
+    source: &SourceFile,
+    schema: &serde_json::Value,
+) -> (Option<T>, Vec<Diagnostic>) {
+    let (mut document, errors) = toml::de::DeTable::parse_recoverable(&source.text);
+    let mut found: Vec<Diagnostic> = errors
+        .iter()
+        .take(MAX_SYNTAX_ERRORS)
+        .map(|e| syntax_diagnostic(source, e))
+        .collect();
+    if errors.len() > MAX_SYNTAX_ERRORS {
+        let last = found.last().and_then(|d| d.span.clone()).unwrap_or(0..0);
+        found.push(
+            Diagnostic::new(
+                Code::Syntax,
+                source,
+                last,
+                format!(
+                    "{} more syntax errors follow; fix the ones above first",
+                    errors.len() - MAX_SYNTAX_ERRORS
+                ),
+            )
+            .with_help("one slip (an unclosed quote or bracket) often causes many errors after it"),
+        );
     }
-    toml::from_str::<T>(&source.text).map_err(|err| Box::new(schema_diagnostic(source, &err)))
+    found.extend(Checker::new(schema, source, !errors.is_empty()).check_document(&mut document));
+    match T::deserialize(toml::de::Deserializer::from(document)) {
+        Ok(value) => (Some(value), found),
+        Err(err) => {
+            if !found.iter().any(Diagnostic::is_error) {
+                found.push(schema_diagnostic(source, &err));
+            }
+            (None, found)
+        }
+    }
 }
 
 fn error_span(source: &SourceFile, err: &toml::de::Error) -> std::ops::Range<usize> {
@@ -332,8 +371,8 @@ fn syntax_diagnostic(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
         "each key may appear once in a table; remove or rename one of them"
     } else if message.contains("control character") || message.contains("invalid string") {
         "text may hold tabs and line breaks but no other control characters; remove them"
-    } else if message.contains("newline") && message.contains("basic string") {
-        "a text in \"...\" must end on the same line; use \"\"\"...\"\"\" for text over several lines"
+    } else if message.contains("basic string") || message.contains("literal string") {
+        "close the text with the same quote it opened with, on the same line; use \"\"\"...\"\"\" for text over several lines"
     } else {
         "check the line against the example in `consolidate init`: text goes in \"quotes\", lists in [brackets], dates without quotes"
     };

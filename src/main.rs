@@ -3,7 +3,7 @@
 //! once and returns the exit code (0 success, 1 the input has errors, 2 usage or I/O).
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -34,8 +34,10 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Check report.toml and the submissions without building anything.
+    /// Check report.toml and submissions without building anything.
     Validate {
+        /// Submission files or folders to check [default: ROOT/regions].
+        paths: Vec<PathBuf>,
         /// How to print the problems.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
@@ -43,6 +45,13 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Write regions/ID.toml: a commented skeleton submission that validates.
+    Init {
+        /// The submission's id: lowercase letters, digits and hyphens, e.g. west-asia.
+        id: String,
+    },
+    /// Print the JSON Schema of a submission, for editors' completion and checking.
+    Schema,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -62,7 +71,16 @@ fn main() -> ExitCode {
             font_path,
             strict,
         } => run_build(cli.root, out, font_path, strict, color),
-        Command::Validate { format, strict } => run_validate(&cli.root, format, strict, color),
+        Command::Validate {
+            paths,
+            format,
+            strict,
+        } => run_validate(&cli.root, &paths, format, strict, color),
+        Command::Init { id } => run_init(&cli.root, &id),
+        Command::Schema => {
+            print!("{}", consolidate::schema::submission_schema_text());
+            Ok(ExitCode::SUCCESS)
+        }
     };
     match result {
         Ok(code) => code,
@@ -111,16 +129,13 @@ fn run_build(
 }
 
 fn run_validate(
-    root: &std::path::Path,
+    root: &Path,
+    paths: &[PathBuf],
     format: Format,
     strict: bool,
     color: bool,
 ) -> Result<ExitCode, Error> {
-    let diagnostics = match consolidate::build::load_and_validate(root, strict) {
-        Ok((_, diagnostics)) => diagnostics,
-        Err(Error::Input(diagnostics)) => *diagnostics,
-        Err(other) => return Err(other),
-    };
+    let diagnostics = consolidate::build::validate(root, paths, strict)?;
     match format {
         Format::Human => {
             eprint!("{}", diagnostics.render_human(color));
@@ -141,4 +156,20 @@ fn warnings_note(diagnostics: &Diagnostics) -> String {
         1 => ", 1 warning".to_owned(),
         n => format!(", {n} warnings"),
     }
+}
+
+fn run_init(root: &Path, id: &str) -> Result<ExitCode, Error> {
+    let done = consolidate::init::init(root, id)?;
+    eprintln!("wrote {}", done.submission.display());
+    if let Some(schema) = done.schema {
+        eprintln!(
+            "wrote {} (editors use it to complete and check fields)",
+            schema.display()
+        );
+    }
+    eprintln!(
+        "next: replace the examples, then run `consolidate validate {}`",
+        done.submission.display()
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use schemars::JsonSchema;
 use serde::de::{self, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize};
 use toml::Spanned;
@@ -129,12 +130,15 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// `report.toml`: what the whole report is, and the agenda items are mapped to.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Consolidated report settings (report.toml)")]
 pub struct ReportSettings {
-    /// Format version; must be [`FORMAT_VERSION`].
+    /// Format version; must be 1.
+    #[schemars(with = "i64", example = 1)]
     pub format: Spanned<i64>,
     /// The report's title, on the cover and in the PDF metadata.
+    #[schemars(example = &"Consolidated Civil Society Report")]
     pub title: String,
     /// A line under the title.
     #[serde(default)]
@@ -144,6 +148,7 @@ pub struct ReportSettings {
     pub event: Option<String>,
     /// The date of the event; submissions dated after it are an error, and the PDF's
     /// creation date is taken from it so that builds are reproducible.
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
     /// Who publishes the report.
     #[serde(default)]
@@ -152,11 +157,12 @@ pub struct ReportSettings {
     #[serde(default)]
     pub paper: Paper,
     /// The agenda, in the order the report presents it.
+    #[schemars(with = "Vec<AgendaPoint>")]
     pub agenda: Vec<Spanned<AgendaPoint>>,
 }
 
 /// The paper the report is laid out for.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Paper {
     /// ISO A4, 210 × 297 mm.
@@ -177,122 +183,148 @@ impl Paper {
 }
 
 /// One point of the action agenda that entries are mapped to.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AgendaPoint {
     /// The number hosts write in `agenda = [...]`.
+    #[schemars(with = "i64", example = 1)]
     pub number: Spanned<i64>,
     /// The chapter the point belongs to.
+    #[schemars(example = &"Labour and Mobility")]
     pub cluster: String,
     /// The point itself.
+    #[schemars(example = &"Guaranteeing the labour rights of migrants")]
     pub title: String,
 }
 
 /// One regional submission file.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(title = "Regional consultation submission")]
 pub struct SubmissionFile {
-    /// Format version; must be [`FORMAT_VERSION`].
+    /// The version of the submission format; write `format = 1`.
+    #[schemars(with = "i64", example = 1)]
     pub format: Spanned<i64>,
     /// Who met, when and where.
+    #[schemars(with = "Consultation")]
     pub consultation: Spanned<Consultation>,
     /// What the consultation set out to do and concluded.
     #[serde(default)]
     pub outcomes: Outcomes,
     /// Plenary sessions, in order.
     #[serde(default)]
+    #[schemars(with = "Vec<Plenary>")]
     pub plenary: Vec<Spanned<Plenary>>,
     /// Workshops, in order: the priority issues and strategies.
     #[serde(default)]
+    #[schemars(with = "Vec<Workshop>")]
     pub workshop: Vec<Spanned<Workshop>>,
 }
 
 /// The `[consultation]` table.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Consultation {
-    /// A slug; defaults to the file stem.
+    /// A short name of lowercase letters, digits and hyphens; defaults to the file name.
     #[serde(default)]
+    #[schemars(with = "Option<String>", regex(pattern = r"^[a-z0-9-]+$"), example = &"us-canada")]
     pub id: Option<Spanned<String>>,
-    /// The region's display name.
+    /// The region's name as the report shows it.
+    #[schemars(with = "String", example = &"United States and Canada")]
     pub region: Spanned<String>,
     /// The consultation's own title.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"Beyond Borders")]
     pub title: Option<Spanned<String>>,
-    /// First day.
+    /// The first day of the consultation.
+    #[schemars(with = "Date")]
     pub date: Spanned<Date>,
-    /// Last day, when it ran over several.
+    /// The last day, when it ran over several days.
     #[serde(default)]
+    #[schemars(with = "Option<Date>")]
     pub end_date: Option<Spanned<Date>>,
-    /// City, country.
+    /// Where it took place.
+    #[schemars(with = "String", example = &"Washington, D.C.")]
     pub location: Spanned<String>,
     /// The organisations that hosted it; at least one.
+    #[schemars(with = "Vec<String>", length(min = 1), example = ["AFL-CIO", "Canadian Labour Congress"])]
     pub hosts: Spanned<Vec<Spanned<String>>>,
-    /// How many took part.
+    /// How many people took part.
     #[serde(default)]
+    #[schemars(example = 40)]
     pub participants: Option<u32>,
-    /// BCP 47 tag of the text fields.
+    /// The language of the text fields, as a BCP 47 tag; default "en".
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"en")]
     pub language: Option<Spanned<String>>,
-    /// Whom to ask about the submission.
+    /// Whom the coordinators can write to about the submission.
     #[serde(default)]
     pub contact: Option<Contact>,
 }
 
 /// Whom the coordinators write to about a submission.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Contact {
     /// A person's name.
     #[serde(default)]
     pub name: Option<String>,
-    /// An address.
+    /// An e-mail address.
     #[serde(default)]
     pub email: Option<String>,
 }
 
 /// The `[outcomes]` table.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Outcomes {
     /// What the consultation set out to do.
     #[serde(default)]
+    #[schemars(with = "Vec<Item>")]
     pub objectives: Vec<Spanned<Item>>,
     /// What it concluded.
     #[serde(default)]
+    #[schemars(with = "Vec<Item>")]
     pub key_points: Vec<Spanned<Item>>,
 }
 
 /// A `[[plenary]]` session.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Plenary {
     /// The session's title.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     pub title: Option<Spanned<String>>,
-    /// Who spoke, "Name, Organisation".
+    /// Who spoke, as "Name, Organisation".
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub speakers: Vec<Spanned<String>>,
-    /// The notes.
+    /// The notes, one point each.
     #[serde(default)]
+    #[schemars(with = "Vec<Item>")]
     pub points: Vec<Spanned<Item>>,
 }
 
 /// A `[[workshop]]`: the heart of a submission.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Workshop {
-    /// The theme.
+    /// The workshop's theme.
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"Workers' Rights")]
     pub title: Option<Spanned<String>>,
-    /// Default agenda points for the items below.
+    /// Agenda points for the issues and strategies below, unless an entry says otherwise.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<i64>>", example = [1, 2])]
     pub agenda: Option<Vec<Spanned<i64>>>,
     /// Priority issues.
     #[serde(default)]
+    #[schemars(with = "Vec<Item>")]
     pub issues: Vec<Spanned<Item>>,
     /// Strategies.
     #[serde(default)]
+    #[schemars(with = "Vec<Item>")]
     pub strategies: Vec<Spanned<Item>>,
 }
 
@@ -310,16 +342,58 @@ pub struct Item {
 }
 
 /// The table form of an [`Item`].
-#[derive(Deserialize)]
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "EntryTable")]
 struct ItemTable {
+    /// The entry, in English.
+    #[schemars(with = "String", example = &"Access to justice for migrant workers")]
     text: Spanned<String>,
+    /// The agenda points it addresses; `[]` means cross-cutting.
     #[serde(default)]
+    #[schemars(with = "Option<Vec<i64>>", example = [1])]
     agenda: Option<Vec<Spanned<i64>>>,
+    /// The same entry in the language it was discussed in.
     #[serde(default)]
+    #[schemars(with = "Option<String>")]
     original: Option<Spanned<String>>,
+    /// The language of `original`, as a BCP 47 tag (required with `original`).
     #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"es")]
     original_lang: Option<Spanned<String>>,
+}
+
+impl JsonSchema for Item {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Entry".into()
+    }
+
+    /// Text in quotes, or a table with `text` and its options.
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An entry: text in quotes, or a table with `text` and optional `agenda`, `original`, `original_lang`.",
+            "anyOf": [
+                { "type": "string", "examples": ["Access to justice for migrant workers"] },
+                generator.subschema_for::<ItemTable>(),
+            ]
+        })
+    }
+}
+
+impl JsonSchema for Date {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Date".into()
+    }
+
+    /// A TOML local date; editors that map TOML to JSON see it as a `date` string.
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "format": "date",
+            "description": "A date without quotes, year-month-day.",
+            "examples": ["2013-06-07"]
+        })
+    }
 }
 
 impl<'de> Deserialize<'de> for Item {

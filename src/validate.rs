@@ -124,17 +124,7 @@ fn check_submission(
     if let Some(title) = &consultation.title {
         check_required_text(source, title, "title", found);
     }
-    if consultation.hosts.get_ref().is_empty() {
-        found.push(
-            Diagnostic::new(
-                Code::MissingField,
-                source,
-                consultation.hosts.span(),
-                "`hosts` is empty",
-            )
-            .with_help("name at least one host organisation: `hosts = [\"...\"]`"),
-        );
-    }
+    // An empty `hosts` list is caught by the schema (`minItems`), where editors see it too.
     for host in consultation.hosts.get_ref() {
         check_required_text(source, host, "host", found);
     }

@@ -1,0 +1,362 @@
+//! `consolidate validate`: every rule caught at its line, every problem in one run, and no
+//! input, however hostile, makes it panic.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::*;
+use consolidate::Diagnostics;
+use consolidate::build::validate;
+
+fn rules_dir() -> PathBuf {
+    fixture("rules")
+}
+
+/// Validates some files of a fixture project.
+fn check(root: &Path, paths: &[PathBuf]) -> Diagnostics {
+    validate(root, paths, false).expect("the files can be read")
+}
+
+/// The (code, line) pairs of a validation run.
+fn found(diagnostics: &Diagnostics) -> Vec<(String, u64)> {
+    let json = diagnostics.to_json();
+    json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// The `# expect: CODE line N` comment every rule fixture starts with.
+fn expectation(file: &Path) -> (String, u64) {
+    let bytes = std::fs::read(file).unwrap();
+    let first = String::from_utf8_lossy(&bytes)
+        .lines()
+        .next()
+        .unwrap()
+        .to_owned();
+    let rest = first
+        .strip_prefix("# expect: ")
+        .expect("a rule fixture starts with its expectation");
+    let (code, line) = rest.split_once(" line ").unwrap();
+    (code.to_owned(), line.trim().parse().unwrap())
+}
+
+#[test]
+fn every_rule_has_a_fixture_caught_at_its_line() {
+    let mut fixtures: Vec<PathBuf> = std::fs::read_dir(rules_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "report.toml")
+        .collect();
+    fixtures.sort();
+    let mut codes_covered = Vec::new();
+    for path in &fixtures {
+        let name = path.file_stem().unwrap().to_str().unwrap().to_owned();
+        let (expected_file, diagnostics) = if path.is_dir() {
+            (
+                path.join("b.toml"),
+                check(&rules_dir(), std::slice::from_ref(path)),
+            )
+        } else {
+            (
+                path.clone(),
+                check(&rules_dir(), std::slice::from_ref(path)),
+            )
+        };
+        let (code, line) = expectation(&expected_file);
+        let found = found(&diagnostics);
+        assert!(
+            found.contains(&(code.clone(), line)),
+            "{name}: expected {code} at line {line}, found {found:?}"
+        );
+        codes_covered.push(code);
+        insta::assert_snapshot!(format!("rule-{name}"), diagnostics.render_human(false));
+    }
+    for code in consolidate::Code::ALL {
+        let runs_in_validate = !matches!(code.as_str(), "E014" | "W006");
+        assert!(
+            !runs_in_validate || codes_covered.iter().any(|c| c == code.as_str()),
+            "no fixture for {code}"
+        );
+    }
+}
+
+#[test]
+fn five_problems_in_one_file_are_all_reported_at_their_lines() {
+    let root = fixture("five-problems");
+    let diagnostics = check(&root, &[]);
+    let found = found(&diagnostics);
+    for expected in [
+        ("E005", 4),
+        ("E003", 5),
+        ("E009", 11),
+        ("E010", 12),
+        ("E004", 13),
+    ] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} missing from {found:?}"
+        );
+    }
+    insta::assert_snapshot!(diagnostics.render_human(false));
+}
+
+#[test]
+fn the_shipped_regions_validate_without_errors() {
+    let diagnostics = check(&repo_root(), &[]);
+    assert_eq!(
+        diagnostics.errors(),
+        0,
+        "{}",
+        diagnostics.render_human(false)
+    );
+}
+
+#[test]
+fn init_writes_a_skeleton_that_validates() {
+    let root = scratch("init");
+    std::fs::copy(repo_root().join("report.toml"), root.join("report.toml")).unwrap();
+    let done = consolidate::init::init(&root, "x").unwrap();
+    let text = std::fs::read_to_string(&done.submission).unwrap();
+    assert!(text.starts_with("#:schema ../schema/submission.schema.json"));
+    assert!(done.schema.is_some_and(|s| s.is_file()));
+    let diagnostics = check(&root, std::slice::from_ref(&done.submission));
+    assert_eq!(
+        diagnostics.diagnostics.len(),
+        0,
+        "{}",
+        diagnostics.render_human(false)
+    );
+    assert!(
+        consolidate::init::init(&root, "x").is_err(),
+        "never overwrites a submission"
+    );
+    assert!(consolidate::init::init(&root, "Not A Slug").is_err());
+}
+
+#[test]
+fn the_shipped_schema_is_the_generated_one() {
+    let shipped =
+        std::fs::read_to_string(repo_root().join("schema/submission.schema.json")).unwrap();
+    assert_eq!(
+        shipped,
+        consolidate::schema::submission_schema_text(),
+        "run `cargo run -- schema > schema/submission.schema.json`"
+    );
+}
+
+#[test]
+fn diagnostics_are_sorted_by_file_then_position() {
+    let diagnostics = check(&rules_dir(), &[rules_dir()]);
+    let json = diagnostics.to_json();
+    let places: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect();
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+    assert_eq!(
+        json["errors"].as_u64().unwrap() as usize,
+        diagnostics.errors()
+    );
+}
+
+/// Writes one submission into a fresh project and validates it.
+fn validate_text(label: &str, bytes: &[u8]) -> Diagnostics {
+    let root = scratch(label);
+    std::fs::copy(rules_dir().join("report.toml"), root.join("report.toml")).unwrap();
+    std::fs::create_dir_all(root.join("regions")).unwrap();
+    std::fs::write(root.join("regions/x.toml"), bytes).unwrap();
+    check(&root, &[])
+}
+
+fn valid_submission() -> String {
+    std::fs::read_to_string(fixture("minimal").join("regions/north.toml")).unwrap()
+}
+
+#[test]
+fn hostile_inputs_get_diagnostics_not_panics() {
+    let valid = valid_submission();
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("too-large", vec![b'#'; 6 * 1024 * 1024], "E001"),
+        (
+            "deep-arrays",
+            format!(
+                "format = 1\nx = {}{}",
+                "[".repeat(100_000),
+                "]".repeat(100_000)
+            )
+            .into_bytes(),
+            "E002",
+        ),
+        (
+            "deep-tables",
+            format!("format = 1\nx = {}", "{ a = ".repeat(100_000)).into_bytes(),
+            "E002",
+        ),
+        ("not-utf8", b"format = 1\n\xff\xfe\n".to_vec(), "E001"),
+        ("nul", valid.replace("Oslo", "Os\0lo").into_bytes(), "E002"),
+        (
+            "escaped-nul",
+            valid.replace("Oslo", "Os\\u0000lo").into_bytes(),
+            "E013",
+        ),
+        (
+            "long-entry",
+            valid
+                .replace("Wage theft", &"very long ".repeat(100_000))
+                .into_bytes(),
+            "W001",
+        ),
+        ("empty", Vec::new(), "E006"),
+    ];
+    for (label, bytes, code) in cases {
+        let diagnostics = validate_text(label, &bytes);
+        let found = found(&diagnostics);
+        assert!(
+            found.iter().any(|(c, _)| c == code),
+            "{label}: expected {code}, found {found:?}"
+        );
+    }
+}
+
+#[test]
+fn byte_order_mark_and_crlf_are_fine() {
+    let valid = valid_submission();
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(valid.replace('\n', "\r\n").into_bytes());
+    let diagnostics = validate_text("bom-crlf", &bytes);
+    assert_eq!(
+        diagnostics.errors(),
+        0,
+        "{}",
+        diagnostics.render_human(false)
+    );
+}
+
+/// A small deterministic generator: the property test must give the same cases on every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n.max(1) as u64) as usize
+    }
+}
+
+/// Mutates a valid file the ways people and tools break files: deleted, duplicated and swapped
+/// lines, characters removed or inserted (quotes, brackets, `=`, control bytes, non-UTF-8).
+fn mutate(rng: &mut XorShift, text: &[u8]) -> Vec<u8> {
+    let mut bytes = text.to_vec();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(bytes.len() + 1);
+        match rng.below(7) {
+            0 if !bytes.is_empty() => {
+                let end = (at + 1 + rng.below(20)).min(bytes.len());
+                bytes.drain(at.min(end)..end);
+            }
+            1 => {
+                let junk: &[u8] = [
+                    &b"\""[..],
+                    b"[",
+                    b"]",
+                    b"{",
+                    b"=",
+                    b"\n",
+                    b"\0",
+                    b"\xff",
+                    b"'''",
+                    b"[[workshop]]\n",
+                    b"\\u",
+                ][rng.below(11)];
+                bytes.splice(at..at, junk.iter().copied());
+            }
+            2 if !bytes.is_empty() => {
+                let start = at.min(bytes.len() - 1);
+                let end = (start + rng.below(200)).min(bytes.len());
+                let copy = bytes[start..end].to_vec();
+                let to = rng.below(bytes.len() + 1);
+                bytes.splice(to..to, copy);
+            }
+            3 if !bytes.is_empty() => {
+                let i = at.min(bytes.len() - 1);
+                bytes[i] = (rng.next() & 0xff) as u8;
+            }
+            _ => {
+                let lines: Vec<&[u8]> = bytes.split(|b| *b == b'\n').collect();
+                let mut lines: Vec<Vec<u8>> = lines.into_iter().map(<[u8]>::to_vec).collect();
+                if lines.len() > 1 {
+                    let a = rng.below(lines.len());
+                    let b = rng.below(lines.len());
+                    lines.swap(a, b);
+                }
+                bytes = lines.join(&b'\n');
+            }
+        }
+    }
+    bytes
+}
+
+#[test]
+fn mutated_valid_files_never_panic_and_always_explain() {
+    let seeds = [
+        std::fs::read(repo_root().join("regions/us-canada.toml")).unwrap(),
+        std::fs::read(repo_root().join("regions/west-asia.toml")).unwrap(),
+        valid_submission().into_bytes(),
+    ];
+    let root = scratch("mutations");
+    std::fs::copy(repo_root().join("report.toml"), root.join("report.toml")).unwrap();
+    std::fs::create_dir_all(root.join("regions")).unwrap();
+    let mut rng = XorShift(0x9E37_79B9_7F4A_7C15);
+    for case in 0..300 {
+        let seed = &seeds[case % seeds.len()];
+        let mutated = mutate(&mut rng, seed);
+        std::fs::write(root.join("regions/x.toml"), &mutated).unwrap();
+        let diagnostics = check(&root, &[]);
+        // Same input, same answer; and every error points at a line a host can look at.
+        assert_eq!(
+            diagnostics.to_json(),
+            check(&root, &[]).to_json(),
+            "case {case}"
+        );
+        for d in diagnostics.to_json()["diagnostics"].as_array().unwrap() {
+            assert!(
+                d["message"].as_str().is_some_and(|m| !m.is_empty()),
+                "case {case}: {d}"
+            );
+            assert!(
+                d["help"].as_str().is_some_and(|m| !m.is_empty()),
+                "case {case}: no help in {d}"
+            );
+            if d["file"] == "regions/x.toml" && d["code"] != "E001" {
+                assert!(
+                    d["line"].as_u64().is_some_and(|l| l >= 1),
+                    "case {case}: {d}"
+                );
+            }
+        }
+    }
+}
