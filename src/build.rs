@@ -6,14 +6,14 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+pub use crate::check::{load_and_validate, validate};
 use crate::diagnostic::Diagnostics;
 use crate::error::Error;
-use crate::load::{Project, ProjectFiles, find_project_files, load_project};
+use crate::load::Project;
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
 use crate::model::Date;
 use crate::render::{Templates, render_report};
 use crate::typeset::{FontSet, ReportWorld, typeset};
-use crate::validate::validate_project;
 
 /// What a build needs to know, resolved from the command line before any work starts.
 #[derive(Debug, Clone)]
@@ -71,71 +71,6 @@ impl BuildOutcome {
             self.consolidated,
             self.entries - self.consolidated
         )
-    }
-}
-
-/// Loads and validates a project; errors (and warnings under `strict`) stop here.
-pub fn load_and_validate(root: &Path, strict: bool) -> Result<(Project, Diagnostics), Error> {
-    let files = find_project_files(root)?;
-    check_files(&files, strict)
-}
-
-/// `consolidate validate [PATH...]`: checks `report.toml` and the given submission files or
-/// folders (default: `ROOT/regions`). Problems in the files are the result, not a failure;
-/// only a missing file or folder is an error.
-pub fn validate(root: &Path, paths: &[PathBuf], strict: bool) -> Result<Diagnostics, Error> {
-    let files = if paths.is_empty() {
-        find_project_files(root)?
-    } else {
-        let settings = root.join("report.toml");
-        if !settings.is_file() {
-            return Err(Error::usage(
-                format!("no report.toml in {}", root.display()),
-                "run consolidate in the project folder, or pass --root DIR",
-            ));
-        }
-        let mut submissions = Vec::new();
-        for path in paths {
-            if path.is_dir() {
-                submissions.extend(crate::load::submission_files_in(path)?);
-            } else if path.is_file() {
-                submissions.push(path.clone());
-            } else {
-                return Err(Error::io(
-                    "read",
-                    path,
-                    std::io::Error::from(std::io::ErrorKind::NotFound),
-                ));
-            }
-        }
-        submissions.sort();
-        submissions.dedup();
-        ProjectFiles {
-            root: root.to_owned(),
-            settings,
-            submissions,
-        }
-    };
-    match check_files(&files, strict) {
-        Ok((_, diagnostics)) => Ok(diagnostics),
-        Err(Error::Input(diagnostics)) => Ok(*diagnostics),
-        Err(other) => Err(other),
-    }
-}
-
-fn check_files(files: &ProjectFiles, strict: bool) -> Result<(Project, Diagnostics), Error> {
-    let mut diagnostics = Diagnostics::default();
-    let project = load_project(files, &mut diagnostics);
-    if let Some(project) = &project {
-        validate_project(project, &mut diagnostics);
-    }
-    if strict {
-        diagnostics.make_strict();
-    }
-    diagnostics.sort();
-    match project {
-        Some(project) if !diagnostics.has_errors() => Ok((project, diagnostics)),
-        _ => Err(Error::Input(Box::new(diagnostics))),
     }
 }
 

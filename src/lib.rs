@@ -7,19 +7,24 @@
 //! escaped) and [`typeset`] (Typst in-process → PDF). [`build`] runs them in order;
 //! [`diagnostic`] is how every stage reports problems.
 
+#[cfg(feature = "typeset")]
 pub mod build;
+pub mod check;
 pub mod diagnostic;
 pub mod error;
 pub mod init;
 pub mod load;
 pub mod merge;
 pub mod model;
+#[cfg(feature = "typeset")]
 pub mod render;
 pub mod schema;
 pub mod source;
+#[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod validate;
 
+#[cfg(feature = "typeset")]
 pub use build::{BuildOptions, BuildOutcome, build};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use error::Error;

@@ -168,7 +168,27 @@ pub fn load_settings(root: &Path, path: &Path) -> Loaded<Settings> {
 
 /// Loads one submission, filling in its id from the file stem when it has none.
 pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
-    load_file::<SubmissionFile>(root, path, submission_schema()).map(|source, mut data| {
+    finish_submission(
+        path,
+        load_file::<SubmissionFile>(root, path, submission_schema()),
+    )
+}
+
+/// Loads a submission from bytes already in memory (the fuzz target, editors' buffers).
+pub fn submission_from_bytes(name: &str, bytes: &[u8]) -> Loaded<Submission> {
+    let path = Path::new(name);
+    let loaded = parse_bytes::<SubmissionFile>(name.to_owned(), path, bytes, submission_schema());
+    finish_submission(path, loaded)
+}
+
+/// Loads `report.toml` from bytes already in memory.
+pub fn settings_from_bytes(name: &str, bytes: &[u8]) -> Loaded<Settings> {
+    parse_bytes::<ReportSettings>(name.to_owned(), Path::new(name), bytes, report_schema())
+        .map(|source, data| Settings { source, data })
+}
+
+fn finish_submission(path: &Path, loaded: Loaded<SubmissionFile>) -> Loaded<Submission> {
+    loaded.map(|source, mut data| {
         let id = match &data.consultation.get_ref().id {
             Some(id) => id.get_ref().clone(),
             None => path
@@ -264,10 +284,25 @@ fn load_file<T: DeserializeOwned>(
             );
         }
     };
-    let text = match decode(&bytes) {
+    parse_bytes(name, path, &bytes, schema)
+}
+
+/// Decodes and parses one file's bytes; `name` is how messages show the file.
+fn parse_bytes<T: DeserializeOwned>(
+    name: String,
+    path: &Path,
+    bytes: &[u8],
+    schema: &serde_json::Value,
+) -> Loaded<T> {
+    let fail = |diagnostic: Diagnostic, source: Option<SourceFile>| Loaded {
+        source,
+        value: None,
+        diagnostics: vec![diagnostic],
+    };
+    let text = match decode(bytes) {
         Ok(text) => text,
         Err(valid_up_to) => {
-            let lossy = String::from_utf8_lossy(&bytes).into_owned();
+            let lossy = String::from_utf8_lossy(bytes).into_owned();
             let source = SourceFile::new(&name, path, lossy);
             // The lossy text has the same prefix, so the offset of the first bad byte holds.
             let diagnostic = Diagnostic::new(
