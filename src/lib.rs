@@ -23,6 +23,8 @@ pub mod source;
 #[cfg(feature = "typeset")]
 pub mod typeset;
 pub mod validate;
+#[cfg(feature = "typeset")]
+pub mod watch;
 
 #[cfg(feature = "typeset")]
 pub use build::{BuildOptions, BuildOutcome, build};

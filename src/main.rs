@@ -6,7 +6,7 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 use consolidate::{BuildOptions, Diagnostics, Error};
 
 /// Compile regional consultation submissions into one consolidated, print-ready report.
@@ -50,8 +50,27 @@ enum Command {
         /// The submission's id: lowercase letters, digits and hyphens, e.g. west-asia.
         id: String,
     },
+    /// Rebuild the report on every change to regions/, templates/, report.toml or editorial.toml.
+    Watch {
+        /// Where to write the outputs [default: ROOT/out].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// Also use the fonts in this folder (repeatable).
+        #[arg(long, value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+        /// Treat warnings as errors.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Print the JSON Schema of a submission, for editors' completion and checking.
     Schema,
+    /// Print a shell completion script, e.g. `consolidate completions bash > /etc/bash_completion.d/consolidate`.
+    Completions {
+        /// The shell: bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `consolidate man > consolidate.1`.
+    Man,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -77,10 +96,21 @@ fn main() -> ExitCode {
             strict,
         } => run_validate(&cli.root, &paths, format, strict, color),
         Command::Init { id } => run_init(&cli.root, &id),
+        Command::Watch {
+            out,
+            font_path,
+            strict,
+        } => run_watch(build_options(cli.root, out, font_path, strict), color),
         Command::Schema => {
             print!("{}", consolidate::schema::submission_schema_text());
             Ok(ExitCode::SUCCESS)
         }
+        Command::Completions { shell } => {
+            let mut command = Cli::command();
+            clap_complete::generate(shell, &mut command, "consolidate", &mut std::io::stdout());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => run_man(),
     };
     match result {
         Ok(code) => code,
@@ -103,15 +133,7 @@ fn run_build(
     strict: bool,
     color: bool,
 ) -> Result<ExitCode, Error> {
-    let mut options = BuildOptions::new(root);
-    if let Some(out) = out {
-        options.out = out;
-    }
-    options.font_paths = font_paths;
-    options.strict = strict;
-    options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok());
+    let options = build_options(root, out, font_paths, strict);
     let outcome = consolidate::build(&options)?;
     eprint!("{}", outcome.diagnostics.render_human(color));
     eprintln!("{}", outcome.account());
@@ -171,5 +193,68 @@ fn run_init(root: &Path, id: &str) -> Result<ExitCode, Error> {
         "next: replace the examples, then run `consolidate validate {}`",
         done.submission.display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_man() -> Result<ExitCode, Error> {
+    let mut page = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut page)
+        .map_err(|e| Error::io("write", Path::new("the manual page"), e))?;
+    use std::io::Write;
+    std::io::stdout()
+        .write_all(&page)
+        .map_err(|e| Error::io("write", Path::new("standard output"), e))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The build settings shared by `build` and `watch`, resolved from the arguments and
+/// `SOURCE_DATE_EPOCH`.
+fn build_options(
+    root: PathBuf,
+    out: Option<PathBuf>,
+    font_paths: Vec<PathBuf>,
+    strict: bool,
+) -> BuildOptions {
+    let mut options = BuildOptions::new(root);
+    if let Some(out) = out {
+        options.out = out;
+    }
+    options.font_paths = font_paths;
+    options.strict = strict;
+    options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
+    options
+}
+
+fn run_watch(options: BuildOptions, color: bool) -> Result<ExitCode, Error> {
+    eprintln!(
+        "watching {} (report.toml, regions/, templates/, editorial.toml); press Ctrl-C to stop",
+        options.root.display()
+    );
+    consolidate::watch::watch(&options, |event| {
+        match event {
+            consolidate::watch::WatchEvent::Built { outcome, elapsed } => {
+                eprint!("{}", outcome.diagnostics.render_human(color));
+                eprintln!(
+                    "rebuilt {} in {:.2} s{}",
+                    outcome.pdf.display(),
+                    elapsed.as_secs_f64(),
+                    warnings_note(&outcome.diagnostics)
+                );
+            }
+            consolidate::watch::WatchEvent::Failed { error, elapsed } => {
+                if let Error::Input(diagnostics) = &error {
+                    eprint!("{}", diagnostics.render_human(color));
+                }
+                eprintln!(
+                    "build failed after {:.2} s: {error}; the last good PDF is kept, waiting for changes",
+                    elapsed.as_secs_f64()
+                );
+            }
+        }
+        std::ops::ControlFlow::Continue(())
+    })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -54,3 +54,134 @@ fn missing_project_is_a_usage_error() {
     assert!(stderr.contains("no report.toml"), "{stderr}");
     assert!(stderr.contains("hint:"), "{stderr}");
 }
+
+#[test]
+fn completions_generate_for_bash_zsh_and_fish() {
+    for (shell, marker) in [
+        ("bash", "complete -F"),
+        ("zsh", "#compdef consolidate"),
+        ("fish", "complete -c consolidate"),
+    ] {
+        let output = consolidate(&["completions", shell]);
+        assert_eq!(output.status.code(), Some(0), "{shell}");
+        let script = String::from_utf8(output.stdout).unwrap();
+        assert!(
+            script.contains(marker),
+            "{shell}: no `{marker}` in the script"
+        );
+        assert!(
+            script.contains("validate") && script.contains("build"),
+            "{shell}: subcommands listed"
+        );
+    }
+}
+
+#[test]
+fn man_page_documents_every_subcommand() {
+    let output = consolidate(&["man"]);
+    assert_eq!(output.status.code(), Some(0));
+    let page = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH consolidate"),
+        "a roff page"
+    );
+    for command in ["build", "validate", "init", "schema"] {
+        assert!(page.contains(command), "{command} is in the manual");
+    }
+}
+
+#[test]
+fn validate_json_is_one_object_with_counts() {
+    let root = fixture("five-problems");
+    let output = consolidate(&[
+        "--root",
+        root.to_str().unwrap(),
+        "validate",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["errors"], 5);
+    let first = &json["diagnostics"][0];
+    for field in [
+        "file",
+        "line",
+        "column",
+        "end_line",
+        "end_column",
+        "severity",
+        "code",
+        "message",
+        "help",
+    ] {
+        assert!(!first[field].is_null(), "{field} is set");
+    }
+}
+
+#[test]
+fn strict_turns_warnings_into_errors() {
+    let rules = fixture("rules");
+    let file = rules.join("w003-repeated-entry.toml");
+    let lenient = consolidate(&[
+        "--root",
+        rules.to_str().unwrap(),
+        "validate",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(lenient.status.code(), Some(0));
+    let strict = consolidate(&[
+        "--root",
+        rules.to_str().unwrap(),
+        "validate",
+        "--strict",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(strict.status.code(), Some(1));
+}
+
+/// Waits until `check` holds, polling; gives up after a minute.
+fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while !check() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out waiting for {what}"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn watch_rebuilds_when_a_region_changes() {
+    let root = copy_project(&fixture("minimal"), "cli-watch");
+    let pdf = root.join("out/report.pdf");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_consolidate"))
+        .args(["watch", "--root", root.to_str().unwrap()])
+        .env("NO_COLOR", "1")
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    wait_until("the first build", || pdf.is_file());
+    let first = std::fs::read(&pdf).unwrap();
+    assert!(!pdf_text(&first).contains("Passportsconfiscatedbyemployers"));
+
+    // Save the way many editors do: write a temporary file, then rename it over the original.
+    let region = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&region).unwrap();
+    let temp = root.join("regions/.north.toml.tmp");
+    std::fs::write(
+        &temp,
+        text.replace("\"Wage theft\"", "\"Passports confiscated by employers\""),
+    )
+    .unwrap();
+    std::fs::rename(&temp, &region).unwrap();
+
+    wait_until("the rebuild", || {
+        std::fs::read(&pdf).is_ok_and(|now| {
+            now != first && pdf_text(&now).contains("Passportsconfiscatedbyemployers")
+        })
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
