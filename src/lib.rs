@@ -4,7 +4,8 @@
 //! The data flow has one module per stage: [`load`] (bytes → typed model, spans kept),
 //! [`validate`] (the rules of the submission format), [`merge`] (one consolidated entry per
 //! concern, provenance kept), [`render`] (minijinja templates → Typst source, every value
-//! escaped) and [`typeset`] (Typst in-process → PDF). [`build`] runs them in order;
+//! escaped) and [`typeset`] (Typst in-process → PDF), with [`preflight`] checking fonts and
+//! layout on either side of it. [`build`] runs them in order;
 //! [`diagnostic`] is how every stage reports problems.
 
 pub mod build;
@@ -13,6 +14,7 @@ pub mod error;
 pub mod load;
 pub mod merge;
 pub mod model;
+pub mod preflight;
 pub mod render;
 pub mod source;
 pub mod typeset;

@@ -33,6 +33,8 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        edition: Edition,
     },
     /// Check report.toml and the submissions without building anything.
     Validate {
@@ -43,6 +45,20 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+}
+
+/// Which PDFs `build` writes, and to which standards.
+#[derive(Debug, clap::Args)]
+struct Edition {
+    /// PDF standards, comma-separated: a-2b, a-2a, ua-1, ... or none [default: a-2a,ua-1].
+    #[arg(long, value_name = "LIST")]
+    pdf_standard: Option<String>,
+    /// Also write the printer's copy, out/report-print.pdf: 3 mm bleed, crop marks, CMYK.
+    #[arg(long)]
+    print: bool,
+    /// Write only the proof of one submission, out/ID.pdf, for its hosts to check.
+    #[arg(long, value_name = "ID", conflicts_with = "print")]
+    region: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -61,7 +77,8 @@ fn main() -> ExitCode {
             out,
             font_path,
             strict,
-        } => run_build(cli.root, out, font_path, strict, color),
+            edition,
+        } => run_build(cli.root, out, font_path, strict, edition, color),
         Command::Validate { format, strict } => run_validate(&cli.root, format, strict, color),
     };
     match result {
@@ -83,9 +100,15 @@ fn run_build(
     out: Option<PathBuf>,
     font_paths: Vec<PathBuf>,
     strict: bool,
+    edition: Edition,
     color: bool,
 ) -> Result<ExitCode, Error> {
     let mut options = BuildOptions::new(root);
+    if let Some(list) = &edition.pdf_standard {
+        options.standards = consolidate::typeset::PdfProfile::parse(list)?;
+    }
+    options.print = edition.print;
+    options.region = edition.region;
     if let Some(out) = out {
         options.out = out;
     }
@@ -107,6 +130,9 @@ fn run_build(
         outcome.pages,
         warnings_note(&outcome.diagnostics)
     );
+    if let Some(print) = &outcome.print {
+        eprintln!("wrote {} (printer's copy)", print.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

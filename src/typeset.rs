@@ -8,17 +8,18 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, OnceLock};
 
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
-use typst::foundations::{Bytes, Datetime, Smart};
+use typst::foundations::{Bytes, Datetime, Dict, IntoValue, Smart};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
-use typst_pdf::{PdfOptions, Timestamp};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::model::Date;
+use crate::preflight::{Overflow, find_overflows};
 use crate::source::SourceFile;
 
 /// The fonts compiled into the binary (OFL; the licence is in `fonts/OFL.txt`): Noto Serif for
@@ -105,6 +106,27 @@ impl FontSet {
     pub fn fonts(&self) -> &[Font] {
         &self.fonts
     }
+
+    /// Whether some font of the set has a glyph for `c`: the typesetter falls back to any font
+    /// that has one, so a character none of them covers is what would print as a blank box.
+    pub fn covers(&self, c: char) -> bool {
+        self.fonts
+            .iter()
+            .any(|font| font.info().coverage.contains(u32::from(c)))
+    }
+
+    /// The font families of the set, each once, in the order they were added: for messages
+    /// that say which fonts were tried.
+    pub fn families(&self) -> Vec<&str> {
+        let mut families: Vec<&str> = Vec::new();
+        for font in &self.fonts {
+            let family = font.info().family.as_str();
+            if !families.contains(&family) {
+                families.push(family);
+            }
+        }
+        families
+    }
 }
 
 fn embedded_fonts() -> Vec<Font> {
@@ -171,9 +193,25 @@ impl ReportWorld {
         }
     }
 
+    /// Passes values to the templates as `sys.inputs` (all strings), e.g. `consolidate-print`
+    /// for the printer's copy, so that one rendered source serves every edition.
+    pub fn with_inputs(mut self, inputs: &[(&str, &str)]) -> ReportWorld {
+        let mut dict = Dict::new();
+        for (key, value) in inputs {
+            dict.insert((*key).into(), (*value).into_value());
+        }
+        self.library = LazyHash::new(Library::builder().with_inputs(dict).build());
+        self
+    }
+
     /// The text of the main source, as it was typeset.
     pub fn main_text(&self) -> &str {
         self.sources[&self.main].text()
+    }
+
+    /// The id of the main source, to tell its spans from those of the style file.
+    pub fn main_id(&self) -> FileId {
+        self.main
     }
 }
 
@@ -233,6 +271,155 @@ impl World for ReportWorld {
     }
 }
 
+/// The PDF standards a report conforms to, chosen with `--pdf-standard`.
+///
+/// The default is archival and accessible: PDF/A-2a (which asks for a tagged, Unicode-mapped
+/// file with embedded fonts) and PDF/UA-1 (which asks for a title, a language and a structure
+/// tree that screen readers can follow).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PdfProfile {
+    standards: Vec<PdfStandard>,
+}
+
+/// The names `--pdf-standard` accepts, as Typst spells them.
+pub const PDF_STANDARD_NAMES: &[&str] = &[
+    "1.4", "1.5", "1.6", "1.7", "2.0", "a-1b", "a-1a", "a-2b", "a-2u", "a-2a", "a-3b", "a-3u",
+    "a-3a", "a-4", "a-4f", "a-4e", "ua-1",
+];
+
+impl Default for PdfProfile {
+    fn default() -> PdfProfile {
+        PdfProfile::archival()
+    }
+}
+
+impl PdfProfile {
+    /// PDF/A-2a and PDF/UA-1: for the archives and for screen readers.
+    pub fn archival() -> PdfProfile {
+        PdfProfile {
+            standards: vec![PdfStandard::A_2a, PdfStandard::Ua_1],
+        }
+    }
+
+    /// No standard, still tagged: the printer's copy, whose CMYK colours PDF/A refuses.
+    pub fn plain() -> PdfProfile {
+        PdfProfile {
+            standards: Vec::new(),
+        }
+    }
+
+    /// Parses a comma-separated list such as `a-2b,ua-1`; `none` means plain PDF. Names Typst
+    /// does not know, and combinations it cannot satisfy together, are usage errors that say
+    /// what would work.
+    pub fn parse(text: &str) -> Result<PdfProfile, Error> {
+        let names: Vec<String> = text
+            .split(',')
+            .map(|n| n.trim().to_ascii_lowercase())
+            .filter(|n| !n.is_empty())
+            .collect();
+        if names.is_empty() || names == ["none"] {
+            return Ok(PdfProfile::plain());
+        }
+        let mut standards = Vec::new();
+        for name in &names {
+            let standard = serde_json::from_value::<PdfStandard>(serde_json::Value::String(
+                name.clone(),
+            ))
+            .map_err(|_| {
+                Error::usage(
+                    format!("unknown PDF standard `{name}`"),
+                    format!(
+                        "use a comma-separated list of: {}, or `none`; for example `--pdf-standard a-2b,ua-1`",
+                        PDF_STANDARD_NAMES.join(", ")
+                    ),
+                )
+            })?;
+            if !standards.contains(&standard) {
+                standards.push(standard);
+            }
+        }
+        let profile = PdfProfile { standards };
+        profile.typst().map_err(|message| {
+            Error::usage(
+                format!("the PDF standards `{text}` cannot be combined: {message}"),
+                "choose at most one PDF/A and one PDF/UA standard; `a-2b,ua-1` and `a-2a,ua-1` work together",
+            )
+        })?;
+        Ok(profile)
+    }
+
+    /// Whether this profile asks for a PDF/A standard (which refuses CMYK colours and
+    /// characters that no font can print).
+    pub fn is_archival(&self) -> bool {
+        self.standards.iter().copied().any(is_pdf_a)
+    }
+
+    /// The same profile without its PDF/A standard.
+    pub fn without_archival(&self) -> PdfProfile {
+        PdfProfile {
+            standards: self
+                .standards
+                .iter()
+                .copied()
+                .filter(|s| !is_pdf_a(*s))
+                .collect(),
+        }
+    }
+
+    /// The standards as people write them, e.g. "PDF/A-2a, PDF/UA-1", or "plain PDF".
+    pub fn describe(&self) -> String {
+        if self.standards.is_empty() {
+            return "plain PDF".to_owned();
+        }
+        self.standards
+            .iter()
+            .map(|s| {
+                let name = serde_json::to_value(s).unwrap_or_default();
+                let name = name.as_str().unwrap_or("?");
+                match name.split_once('-') {
+                    Some((family, level)) => {
+                        let mut level = level.chars();
+                        let first = level.next().map(|c| c.to_string()).unwrap_or_default();
+                        format!(
+                            "PDF/{}-{first}{}",
+                            family.to_ascii_uppercase(),
+                            level.as_str()
+                        )
+                    }
+                    None => format!("PDF {name}"),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn typst(&self) -> Result<PdfStandards, String> {
+        PdfStandards::new(&self.standards).map_err(|e| {
+            let mut message = e.message().to_string();
+            for hint in e.hints() {
+                message.push_str(&format!(" ({hint})"));
+            }
+            message
+        })
+    }
+}
+
+/// Whether a standard is one of the PDF/A family.
+fn is_pdf_a(standard: PdfStandard) -> bool {
+    let name = serde_json::to_value(standard).unwrap_or_default();
+    name.as_str().is_some_and(|n| n.starts_with("a-"))
+}
+
+/// How to typeset one edition of a document.
+#[derive(Debug, Clone, Default)]
+pub struct TypesetOptions {
+    /// The PDF standards to conform to.
+    pub standards: PdfProfile,
+    /// Look for text that runs out of its cell or off its page (not for the printer's copy,
+    /// whose crop marks lie outside the page on purpose).
+    pub check_layout: bool,
+}
+
 /// A typeset report: the PDF, and the typesetter's warnings as diagnostics.
 pub struct Typeset {
     /// The PDF file's bytes.
@@ -241,6 +428,8 @@ pub struct Typeset {
     pub pages: usize,
     /// Warnings about layout or fonts.
     pub warnings: Vec<Diagnostic>,
+    /// Text that runs out of its box or page, for the caller to trace back to a submission.
+    pub overflows: Vec<Overflow>,
 }
 
 /// Typesets the world into a PDF dated `creation` (UTC midnight), so that identical input
@@ -249,6 +438,7 @@ pub fn typeset(
     world: &ReportWorld,
     source_name: &str,
     creation: Date,
+    options: &TypesetOptions,
     diagnostics: &mut Diagnostics,
 ) -> Option<Typeset> {
     let source = SourceFile::new(source_name, source_name, world.main_text().to_owned());
@@ -267,21 +457,40 @@ pub fn typeset(
             return None;
         }
     };
+    let overflows = if options.check_layout {
+        find_overflows(&document, world)
+    } else {
+        Vec::new()
+    };
+    let standards = match options.standards.typst() {
+        Ok(standards) => standards,
+        Err(message) => {
+            diagnostics.extend([Diagnostic::without_span(
+                Code::Typesetting,
+                source_name,
+                message,
+            )]);
+            return None;
+        }
+    };
     let timestamp = Datetime::from_ymd_hms(creation.year, creation.month, creation.day, 0, 0, 0)
         .map(Timestamp::new_utc);
-    let options = PdfOptions {
+    let pdf_options = PdfOptions {
         ident: Smart::Auto,
         creator: Smart::Custom(Some(format!("consolidate {}", env!("CARGO_PKG_VERSION")))),
         timestamp,
+        standards,
+        tagged: true,
         ..PdfOptions::default()
     };
-    match typst_pdf::pdf(&document, &options) {
+    match typst_pdf::pdf(&document, &pdf_options) {
         Ok(pdf) => {
             warnings.sort_by_key(|w| w.span.as_ref().map(|s| s.start));
             Some(Typeset {
                 pdf,
                 pages: document.pages().len(),
                 warnings,
+                overflows,
             })
         }
         Err(errors) => {
@@ -291,7 +500,6 @@ pub fn typeset(
         }
     }
 }
-
 /// A Typst diagnostic as ours, pointing into the generated source (written to `out/`) when it
 /// has a place there.
 fn convert(world: &ReportWorld, main: &SourceFile, diag: &SourceDiagnostic) -> Diagnostic {
