@@ -298,9 +298,10 @@ fn consolidate_checked(project: &Project) -> Result<Consolidated, Error> {
     Ok(consolidated)
 }
 
-/// The standards to typeset with, after the font check: a character no font has would make a
-/// PDF/A export fail outright, so while such characters remain the PDF is written without
-/// PDF/A (and says so), and the build goes on with the warnings that name them.
+/// The standards to typeset with, after the font check: PDF/A and PDF/UA refuse a character
+/// that no font can print, and the export would fail outright. While such characters remain,
+/// the PDF is written without those standards (and says so), and the build goes on with the
+/// warnings that name the characters; `--strict` stops it instead.
 fn standards_for(
     options: &BuildOptions,
     project: &Project,
@@ -309,18 +310,18 @@ fn standards_for(
 ) -> PdfProfile {
     let missing = missing_glyphs(project, fonts);
     let mut standards = options.standards.clone();
-    if !missing.is_empty() && standards.is_archival() {
-        standards = standards.without_archival();
+    if !missing.is_empty() && standards.is_strict_about_glyphs() {
+        standards = standards.without_conformance();
         diagnostics.extend([Diagnostic::without_span(
             Code::MissingGlyph,
             "",
             format!(
-                "the PDF is written as {} instead of {}: PDF/A does not allow characters that no font can print",
+                "the PDF is written as {} instead of {}: these standards do not allow characters that no font can print",
                 standards.describe(),
                 options.standards.describe()
             ),
         )
-        .with_help("add the missing fonts with `--font-path DIR` to get an archival PDF again")]);
+        .with_help("add the missing fonts with `--font-path DIR` to get an archival, accessible PDF again")]);
     }
     diagnostics.extend(missing);
     standards

@@ -455,7 +455,9 @@ pub fn derived_code(name: &str) -> String {
     code.to_uppercase()
 }
 
-/// A language tag in words, in English and in the language itself, for the common ones.
+/// A language tag in words, in English and in the language itself, for the common ones. The
+/// name in its own script is given only where the bundled fonts can print it: a label the
+/// template adds must never be an empty box.
 fn language_name(tag: &str) -> String {
     let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
     let name = match primary.as_str() {
@@ -465,10 +467,10 @@ fn language_name(tag: &str) -> String {
         "pt" => "Portuguese · português",
         "en" => "English",
         "ru" => "Russian · русский",
-        "zh" => "Chinese · 中文",
-        "ja" => "Japanese · 日本語",
-        "ko" => "Korean · 한국어",
-        "hi" => "Hindi · हिन्दी",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        "ko" => "Korean",
+        "hi" => "Hindi",
         "id" => "Indonesian · Bahasa Indonesia",
         "tl" | "fil" => "Filipino",
         "sw" => "Swahili · Kiswahili",
@@ -783,9 +785,10 @@ fn region_summary(submission: &Submission, code: &str) -> RegionSummary {
     }
 }
 
-/// For each (line, kind) of a submission's issues and strategies: the other regions whose
-/// entries were merged with it.
-type AlsoRaised = BTreeMap<(usize, EntryKind), Vec<String>>;
+/// For each (line, kind, text) of a submission's issues and strategies: the other regions whose
+/// entries were merged with it. The text is part of the key because several entries may be
+/// written on one line.
+type AlsoRaised = BTreeMap<(usize, EntryKind, String), Vec<String>>;
 
 fn item_view(
     item: &Item,
@@ -803,7 +806,7 @@ fn item_view(
         original_lang: lang,
         line,
         also_raised_by: also
-            .and_then(|(map, kind)| map.get(&(line, kind)))
+            .and_then(|(map, kind)| map.get(&(line, kind, item.text().to_owned())))
             .cloned()
             .unwrap_or_default(),
         agenda: item
@@ -948,7 +951,7 @@ impl ProofView {
                     .map(|r| codes.get(r).cloned().unwrap_or_else(|| r.clone()))
                     .collect();
                 if !others.is_empty() {
-                    also.insert((source.line, entry.kind), others);
+                    also.insert((source.line, entry.kind, source.text.clone()), others);
                 }
             }
         }

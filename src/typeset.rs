@@ -348,20 +348,20 @@ impl PdfProfile {
         Ok(profile)
     }
 
-    /// Whether this profile asks for a PDF/A standard (which refuses CMYK colours and
-    /// characters that no font can print).
-    pub fn is_archival(&self) -> bool {
-        self.standards.iter().copied().any(is_pdf_a)
+    /// Whether this profile asks for a PDF/A or PDF/UA standard: both refuse characters that
+    /// no font can print (and PDF/A refuses CMYK colours).
+    pub fn is_strict_about_glyphs(&self) -> bool {
+        self.standards.iter().copied().any(is_conformance_level)
     }
 
-    /// The same profile without its PDF/A standard.
-    pub fn without_archival(&self) -> PdfProfile {
+    /// The same profile without its PDF/A and PDF/UA standards (a PDF version stays).
+    pub fn without_conformance(&self) -> PdfProfile {
         PdfProfile {
             standards: self
                 .standards
                 .iter()
                 .copied()
-                .filter(|s| !is_pdf_a(*s))
+                .filter(|s| !is_conformance_level(*s))
                 .collect(),
         }
     }
@@ -404,10 +404,11 @@ impl PdfProfile {
     }
 }
 
-/// Whether a standard is one of the PDF/A family.
-fn is_pdf_a(standard: PdfStandard) -> bool {
+/// Whether a standard is one of the PDF/A or PDF/UA family, rather than a plain PDF version.
+fn is_conformance_level(standard: PdfStandard) -> bool {
     let name = serde_json::to_value(standard).unwrap_or_default();
-    name.as_str().is_some_and(|n| n.starts_with("a-"))
+    name.as_str()
+        .is_some_and(|n| n.starts_with("a-") || n.starts_with("ua-"))
 }
 
 /// How to typeset one edition of a document.
