@@ -41,7 +41,7 @@ pub enum Code {
     UnsupportedFormat,
     /// `id` is not a slug.
     BadId,
-    /// Two submissions use the same `id`.
+    /// Two submissions use the same `id` (or the same `short` label).
     DuplicateId,
     /// An agenda number that `report.toml` does not define.
     UnknownAgendaPoint,
@@ -149,7 +149,7 @@ impl Code {
             Code::MissingField => "a required field is missing, or a required list is empty",
             Code::UnsupportedFormat => "`format` is missing or not a supported version",
             Code::BadId => "`id` is not a slug of lowercase letters, digits and hyphens",
-            Code::DuplicateId => "two submissions use the same `id`",
+            Code::DuplicateId => "two submissions use the same `id` or `short` label",
             Code::UnknownAgendaPoint => "an agenda number that report.toml does not define",
             Code::EmptyText => "an entry or field whose text is empty or only spaces",
             Code::BadDate => "`end_date` before `date`, or `date` after the hearings",

@@ -486,3 +486,37 @@ fn command_line_editions_and_their_usage_errors() {
     );
     assert!(root.join("out/report-print.pdf").is_file());
 }
+
+#[test]
+fn short_labels_are_the_hosts_choice_and_must_be_unique() {
+    let root = copy_project(&fixture("minimal"), "publication-short");
+    let add_short = |file: &str, short: &str| {
+        let path = root.join("regions").join(file);
+        let text = std::fs::read_to_string(&path).unwrap();
+        let text = text.replacen(
+            "[consultation]\n",
+            &format!("[consultation]\nshort = \"{short}\"\n"),
+            1,
+        );
+        std::fs::write(&path, text).unwrap();
+    };
+    add_short("north.toml", "N-1");
+    let out = root.join("out");
+    build(&root, &out).unwrap();
+    let text = pdf_text(&std::fs::read(out.join("report.pdf")).unwrap());
+    assert!(text.contains("N1North"), "the host's label keys the region");
+    assert!(
+        text.contains("SOUSouth"),
+        "a label is derived from the name"
+    );
+
+    add_short("south.toml", "n-1");
+    let Err(Error::Input(diagnostics)) = build(&root, &out) else {
+        panic!("two regions cannot share a label");
+    };
+    let json = diagnostics.to_json();
+    let first = &json["diagnostics"][0];
+    assert_eq!(first["code"], "E008");
+    assert_eq!(first["file"], "regions/south.toml");
+    assert_eq!(first["line"], 4);
+}
