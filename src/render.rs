@@ -226,6 +226,12 @@ pub struct ReportView {
     pub convergent: Vec<EntryView>,
     /// A text alternative of the convergence chart, for screen readers.
     pub convergent_alt: String,
+    /// Per agenda point (and the cross-cutting entries): how much convergence there is.
+    pub by_point: Vec<PointSummary>,
+    /// A text alternative of the per-point chart.
+    pub by_point_alt: String,
+    /// The largest number of entries filed under one point, which the longest bar stands for.
+    pub by_point_max: usize,
     /// One chapter per agenda cluster.
     pub clusters: Vec<ClusterView>,
     /// Entries mapped to no agenda point.
@@ -295,6 +301,20 @@ pub struct MatrixRow {
     counts: Vec<usize>,
     cross_cutting: usize,
     total: usize,
+}
+
+/// Convergence on one agenda point, for the chart of the convergence chapter.
+#[derive(Debug, Serialize)]
+pub struct PointSummary {
+    /// "1" ... "8", or "X" for the cross-cutting entries.
+    label: String,
+    title: String,
+    /// Consolidated entries filed under the point.
+    entries: usize,
+    /// Of those, how many more than one region raised.
+    shared: usize,
+    /// How many regions mapped any entry to the point.
+    regions: usize,
 }
 
 /// A chapter: one cluster of the agenda.
@@ -587,6 +607,47 @@ impl ReportView {
                 .sum();
         }
 
+        let summary = |label: String,
+                       title: String,
+                       filed: &PointEntries,
+                       raised: &dyn Fn(&ConsolidatedEntry) -> bool| {
+            let all: Vec<&EntryView> = filed.issues.iter().chain(&filed.strategies).collect();
+            let regions: std::collections::BTreeSet<&str> = consolidated
+                .entries
+                .iter()
+                .filter(|e| raised(e))
+                .flat_map(|e| e.regions.iter().map(String::as_str))
+                .collect();
+            PointSummary {
+                label,
+                title,
+                entries: all.len(),
+                shared: all.iter().filter(|e| e.regions.len() > 1).count(),
+                regions: regions.len(),
+            }
+        };
+        let mut by_point: Vec<PointSummary> = clusters
+            .iter()
+            .flat_map(|c| &c.points)
+            .map(|p| {
+                let number = p.number;
+                summary(
+                    number.to_string(),
+                    shortened(&p.title, 52),
+                    &p.entries,
+                    &|e: &ConsolidatedEntry| e.agenda.contains(&number),
+                )
+            })
+            .collect();
+        by_point.push(summary(
+            "X".to_owned(),
+            "Cross-cutting: mapped to no single point".to_owned(),
+            &cross_cutting,
+            &|e: &ConsolidatedEntry| e.agenda.is_empty(),
+        ));
+        let by_point_max = by_point.iter().map(|p| p.entries).max().unwrap_or(0);
+        let by_point_alt = by_point_alt(&by_point, project.submissions.len());
+
         let mut convergent: Vec<&ConsolidatedEntry> = consolidated
             .entries
             .iter()
@@ -653,6 +714,9 @@ impl ReportView {
             },
             convergent,
             convergent_alt,
+            by_point,
+            by_point_alt,
+            by_point_max,
             clusters,
             cross_cutting,
             annexes: project
@@ -738,6 +802,39 @@ fn matrix_alt(points: &[i64], rows: &[MatrixRow]) -> String {
         parts.push(format!(
             "{} ({}): {} entries{most}, {} cross-cutting.",
             row.name, row.code, row.total, row.cross_cutting
+        ));
+    }
+    parts.join(" ")
+}
+
+/// A title cut at a word boundary to fit one line of a chart, marked with an ellipsis.
+fn shortened(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max_chars - 1 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let out = out.trim_end_matches([',', ';', ':']);
+    format!("{out}…")
+}
+
+/// The per-point chart in words.
+fn by_point_alt(points: &[PointSummary], regions: usize) -> String {
+    let mut parts = vec![format!(
+        "Bar chart of the consolidated entries filed under each agenda point, how many of them more than one region raised, and how many of the {regions} regions spoke to the point."
+    )];
+    for p in points {
+        parts.push(format!(
+            "Point {}: {} entries, {} raised by several regions; {} of {regions} regions.",
+            p.label, p.entries, p.shared, p.regions
         ));
     }
     parts.join(" ")
@@ -1023,6 +1120,22 @@ mod tests {
         assert_eq!(derived_code("Africa"), "AFR");
         assert_eq!(derived_code("Markup #region *bold*"), "MRB");
         assert_eq!(derived_code("  "), "REG");
+    }
+
+    #[test]
+    fn chart_titles_are_cut_between_words() {
+        assert_eq!(
+            shortened("Guaranteeing the labour rights", 52),
+            "Guaranteeing the labour rights"
+        );
+        assert_eq!(
+            shortened(
+                "Regulating the migrant labour recruitment industry and labour mobility",
+                30
+            ),
+            "Regulating the migrant labour…"
+        );
+        assert!(shortened(&"word ".repeat(30), 52).chars().count() <= 52);
     }
 
     #[test]
