@@ -477,7 +477,7 @@ mod tests {
     #[test]
     fn the_bundled_fonts_cover_the_shipped_languages() {
         let fonts = FontSet::embedded();
-        for c in "é ñ ç « » ’ – — ع ب ر ي ة ١".chars() {
+        for c in "é ñ ç « » ’ – — ع ب ر ي ة ١ Ж я Ω λ".chars() {
             assert!(needs_no_glyph(c) || fonts.covers(c), "{c:?} is not covered");
         }
         assert!(!fonts.covers('中'));
