@@ -379,6 +379,8 @@ pub struct AnnexView {
     hosts: Vec<String>,
     participants: Option<u32>,
     language: String,
+    /// The language as Typst takes it: see [`TypstLocale`].
+    locale: TypstLocale,
     objectives: Vec<ItemView>,
     key_points: Vec<ItemView>,
     plenary: Vec<PlenaryView>,
@@ -410,6 +412,8 @@ pub struct ItemView {
     original_lang: Option<String>,
     /// The language of the original in words, "French · français", for the reader.
     original_lang_name: Option<String>,
+    /// The language of the original as Typst takes it.
+    original_locale: Option<TypstLocale>,
     rtl: bool,
     agenda: Vec<i64>,
     /// The line of the submission the entry starts on, for the proof.
@@ -520,6 +524,36 @@ fn period(first: Date, last: Date) -> String {
             last.month_name(),
             last.year
         )
+    }
+}
+
+/// A BCP 47 tag split the way Typst's `text` takes it: `lang` is only the two- or three-letter
+/// language code, `region` only a two-letter country code. A host may write `es-MX` or
+/// `zh-Hant-TW`, which `validate` accepts and which Typst would refuse whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypstLocale {
+    /// "es"; "und" (undetermined) when the tag does not start with a language code.
+    lang: String,
+    /// "MX", when the tag names a country.
+    region: Option<String>,
+}
+
+impl TypstLocale {
+    /// Splits a tag; anything Typst cannot take (scripts, variants, numeric regions) is left out.
+    pub fn from_tag(tag: &str) -> TypstLocale {
+        let mut parts = tag.split(['-', '_']);
+        let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+        let lang = if (2..=3).contains(&primary.len())
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        {
+            primary
+        } else {
+            "und".to_owned()
+        };
+        let region = parts
+            .find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase);
+        TypstLocale { lang, region }
     }
 }
 
@@ -900,6 +934,7 @@ fn item_view(
         original: item.original.as_ref().map(|o| o.get_ref().clone()),
         rtl: lang.as_deref().is_some_and(is_rtl),
         original_lang_name: lang.as_deref().map(language_name),
+        original_locale: lang.as_deref().map(TypstLocale::from_tag),
         original_lang: lang,
         line,
         also_raised_by: also
@@ -918,6 +953,12 @@ fn item_view(
 fn annex(submission: &Submission, code: &str, also: &AlsoRaised) -> AnnexView {
     let summary = region_summary(submission, code);
     let data = &submission.data;
+    let language = data
+        .consultation
+        .get_ref()
+        .language
+        .as_ref()
+        .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
     let source = &submission.source;
     let items = |items: &[toml::Spanned<Item>]| {
         items
@@ -935,12 +976,8 @@ fn annex(submission: &Submission, code: &str, also: &AlsoRaised) -> AnnexView {
         location: summary.location,
         hosts: summary.hosts,
         participants: summary.participants,
-        language: data
-            .consultation
-            .get_ref()
-            .language
-            .as_ref()
-            .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone()),
+        language: language.clone(),
+        locale: TypstLocale::from_tag(&language),
         objectives: items(&data.outcomes.objectives),
         key_points: items(&data.outcomes.key_points),
         plenary: data
@@ -1151,6 +1188,22 @@ mod tests {
             period(d(2012, 12), d(2013, 1)),
             "December 2012 – January 2013"
         );
+    }
+
+    #[test]
+    fn language_tags_split_for_typst() {
+        let locale = |lang: &str, region: Option<&str>| TypstLocale {
+            lang: lang.to_owned(),
+            region: region.map(str::to_owned),
+        };
+        assert_eq!(TypstLocale::from_tag("es-MX"), locale("es", Some("MX")));
+        assert_eq!(
+            TypstLocale::from_tag("zh-Hant-TW"),
+            locale("zh", Some("TW"))
+        );
+        assert_eq!(TypstLocale::from_tag("es-419"), locale("es", None));
+        assert_eq!(TypstLocale::from_tag("AR"), locale("ar", None));
+        assert_eq!(TypstLocale::from_tag("x-klingon"), locale("und", None));
     }
 
     #[test]

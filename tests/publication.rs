@@ -520,3 +520,20 @@ fn short_labels_are_the_hosts_choice_and_must_be_unique() {
     assert_eq!(first["file"], "regions/south.toml");
     assert_eq!(first["line"], 4);
 }
+
+#[test]
+fn language_tags_with_a_region_are_set_in_the_pdf() {
+    let root = copy_project(&fixture("minimal"), "publication-es-mx");
+    let path = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&path).unwrap().replace(
+        "\"Wage theft\"",
+        "{ text = \"Wage theft\", original = \"Robo de salarios\", original_lang = \"es-MX\" }",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = root.join("out");
+    build(&root, &out).expect("a BCP 47 tag with a region builds");
+    let bytes = std::fs::read(out.join("report.pdf")).unwrap();
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(raw.contains("/Lang(es-MX)"), "the original is tagged es-MX");
+    assert!(pdf_text(&bytes).contains(&squash("Robo de salarios")));
+}
