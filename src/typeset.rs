@@ -448,13 +448,17 @@ pub fn typeset(
     let mut warnings: Vec<Diagnostic> = result
         .warnings
         .iter()
-        .map(|w| convert(world, &source, w))
+        .map(|w| convert(world, &source, w, diagnostics))
         .collect();
     let document = match result.output {
         Ok(document) => document,
         Err(errors) => {
             diagnostics.extend(warnings);
-            diagnostics.extend(errors.iter().map(|e| convert(world, &source, e)));
+            let errors: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| convert(world, &source, e, diagnostics))
+                .collect();
+            diagnostics.extend(errors);
             return None;
         }
     };
@@ -496,31 +500,59 @@ pub fn typeset(
         }
         Err(errors) => {
             diagnostics.extend(warnings);
-            diagnostics.extend(errors.iter().map(|e| convert(world, &source, e)));
+            let errors: Vec<Diagnostic> = errors
+                .iter()
+                .map(|e| convert(world, &source, e, diagnostics))
+                .collect();
+            diagnostics.extend(errors);
             None
         }
     }
 }
-/// A Typst diagnostic as ours, pointing into the generated source (written to `out/`) when it
-/// has a place there.
-fn convert(world: &ReportWorld, main: &SourceFile, diag: &SourceDiagnostic) -> Diagnostic {
+/// A Typst diagnostic as ours, pointing at its place: in the generated source (written to
+/// `out/`), or in a template such as `templates/style.typ`, which is then registered with
+/// `diagnostics` so that its line can be shown, with the call in the generated source that led
+/// there as a related place.
+fn convert(
+    world: &ReportWorld,
+    main: &SourceFile,
+    diag: &SourceDiagnostic,
+    diagnostics: &mut Diagnostics,
+) -> Diagnostic {
     let code = match diag.severity {
         TypstSeverity::Error => Code::Typesetting,
         TypstSeverity::Warning => Code::TypesetterWarning,
     };
-    let range = (diag.span.id() == Some(world.main))
-        .then(|| world.range(diag.span))
-        .flatten();
-    let mut d = match range {
-        Some(range) => Diagnostic::new(code, main, range, diag.message.to_string()),
-        None => {
-            let file = diag.span.id().map_or_else(
-                || main.name.clone(),
-                |id| format!("templates{}", id.vpath().get_with_slash()),
-            );
-            Diagnostic::without_span(code, file, diag.message.to_string())
-        }
+    let message = diag.message.to_string();
+    let mut d = match (diag.span.id(), world.range(diag.span)) {
+        (Some(id), Some(range)) if id == world.main => Diagnostic::new(code, main, range, message),
+        (Some(id), Some(range)) => match world.source(id) {
+            Ok(template) => {
+                let name = format!("templates{}", id.vpath().get_with_slash());
+                let file = SourceFile::new(&name, &name, template.text().to_owned());
+                diagnostics.add_source(&file);
+                Diagnostic::new(code, &file, range, message)
+            }
+            Err(_) => Diagnostic::without_span(code, &main.name, message),
+        },
+        (Some(id), None) => Diagnostic::without_span(
+            code,
+            format!("templates{}", id.vpath().get_with_slash()),
+            message,
+        ),
+        (None, _) => Diagnostic::without_span(code, &main.name, message),
     };
+    if d.file != main.name {
+        // Where the generated source called into the template.
+        let call = diag
+            .trace
+            .iter()
+            .filter(|point| point.span.id() == Some(world.main))
+            .find_map(|point| world.range(point.span));
+        if let Some(range) = call {
+            d = d.with_related(main, range, "called from here");
+        }
+    }
     let hints: Vec<String> = diag.hints.iter().map(|h| h.v.to_string()).collect();
     if !hints.is_empty() {
         d = d.with_help(hints.join("; "));

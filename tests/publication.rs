@@ -537,3 +537,37 @@ fn language_tags_with_a_region_are_set_in_the_pdf() {
     assert!(raw.contains("/Lang(es-MX)"), "the original is tagged es-MX");
     assert!(pdf_text(&bytes).contains(&squash("Robo de salarios")));
 }
+
+#[test]
+fn an_error_in_the_style_points_at_its_line_and_the_call() {
+    let root = copy_project(&fixture("minimal"), "publication-style-error");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    let style = std::fs::read_to_string(repo_root().join("templates/style.typ")).unwrap();
+    let broken = style.replace(
+        "text(size: size.lead, fill: muted, body))",
+        "text(size: size.lead, fill: muted, body + 1))",
+    );
+    assert_ne!(
+        broken, style,
+        "the style still defines `standfirst` this way"
+    );
+    std::fs::write(root.join("templates/style.typ"), broken).unwrap();
+    let Err(Error::Input(diagnostics)) = build(&root, &root.join("out")) else {
+        panic!("a broken style fails the build");
+    };
+    let error = &diagnostics.diagnostics[0];
+    assert_eq!(error.code, Code::Typesetting);
+    assert_eq!(error.file, "templates/style.typ");
+    assert!(
+        error.message.contains("cannot add content and integer"),
+        "{}",
+        error.message
+    );
+    assert_eq!(error.related[0].file, "out/report.typ");
+    assert_eq!(error.related[0].message, "called from here");
+    let json = diagnostics.to_json();
+    assert!(
+        json["diagnostics"][0]["line"].as_u64().unwrap() > 1,
+        "{json}"
+    );
+}
