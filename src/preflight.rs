@@ -226,10 +226,15 @@ const TOLERANCE_PT: f64 = 1.0;
 /// A container that text must stay inside: a page, a block, a box, a table cell's block.
 #[derive(Clone, Copy)]
 struct Bounds {
+    /// Left edge on the page, in points.
     left: f64,
+    /// Right edge on the page, in points.
     right: f64,
+    /// Top edge on the page, in points.
     top: f64,
+    /// Bottom edge on the page, in points.
     bottom: f64,
+    /// Whether this is the page (or sheet) itself.
     page: bool,
 }
 
@@ -263,12 +268,17 @@ pub fn find_overflows(document: &PagedDocument, world: &ReportWorld) -> Vec<Over
 
 /// The state of one page's walk.
 struct Walker<'a> {
+    /// The page being walked, from 1.
     page: usize,
+    /// The world, to map glyph spans back to the rendered source.
     world: &'a ReportWorld,
+    /// Where overflows go.
     found: &'a mut Vec<Overflow>,
 }
 
 impl Walker<'_> {
+    /// Visits a frame's items; `ts` takes its coordinates to the page's, and `containers` are
+    /// the hard frames around it (innermost last), whose edges text must stay within.
     fn frame(&mut self, frame: &Frame, ts: Transform, containers: &mut Vec<Bounds>) {
         for (pos, item) in frame.items() {
             let here = ts.pre_concat(Transform::translate(pos.x, pos.y));
@@ -297,6 +307,7 @@ impl Walker<'_> {
         }
     }
 
+    /// Checks one run of text against every container around it, and records the worst overflow.
     fn text(&mut self, text: &TextItem, ts: Transform, containers: &[Bounds]) {
         // The ink that counts: up to the last glyph that is not a space or punctuation, which
         // justified text may let hang into the margin.

@@ -894,6 +894,7 @@ fn convergent_alt(entries: &[EntryView], regions: usize) -> String {
     parts.join(" ")
 }
 
+/// A consultation at a glance, with the label the report prints for it.
 fn region_summary(submission: &Submission, code: &str) -> RegionSummary {
     let c = submission.data.consultation.get_ref();
     RegionSummary {
@@ -921,6 +922,9 @@ fn region_summary(submission: &Submission, code: &str) -> RegionSummary {
 /// written on one line.
 type AlsoRaised = BTreeMap<(usize, EntryKind, String), Vec<String>>;
 
+/// An item as the annex and the proof print it: with its original, the language of that
+/// original, its line, its agenda points (its own or its workshop's), and for issues and
+/// strategies the regions it was merged with.
 fn item_view(
     item: &Item,
     inherited: Option<&Vec<toml::Spanned<i64>>>,
@@ -950,6 +954,7 @@ fn item_view(
     }
 }
 
+/// A submission in full, for the annex of the report and for its proof.
 fn annex(submission: &Submission, code: &str, also: &AlsoRaised) -> AnnexView {
     let summary = region_summary(submission, code);
     let data = &submission.data;

@@ -129,6 +129,7 @@ impl FontSet {
     }
 }
 
+/// The fonts compiled into the binary, parsed.
 fn embedded_fonts() -> Vec<Font> {
     EMBEDDED_FONTS
         .iter()
@@ -393,6 +394,7 @@ impl PdfProfile {
             .join(", ")
     }
 
+    /// The standards as Typst's exporter takes them; Typst checks that they can be combined.
     fn typst(&self) -> Result<PdfStandards, String> {
         PdfStandards::new(&self.standards).map_err(|e| {
             let mut message = e.message().to_string();
