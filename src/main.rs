@@ -131,7 +131,8 @@ fn run_build(
         warnings_note(&outcome.diagnostics)
     );
     if let Some(print) = &outcome.print {
-        eprintln!("wrote {} (printer's copy)", print.display());
+        let shown = print.strip_prefix(".").unwrap_or(print);
+        eprintln!("wrote {} (printer's copy)", shown.display());
     }
     Ok(ExitCode::SUCCESS)
 }
