@@ -3,17 +3,28 @@
 //! stop.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
 pub use crate::check::{load_and_validate, validate};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::load::Project;
+use crate::load::{Project, Submission, display_name, find_project_files, load_project};
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
 use crate::model::Date;
-use crate::render::{Templates, render_report};
-use crate::typeset::{FontSet, ReportWorld, typeset};
+use crate::preflight::{missing_glyphs, overflow_diagnostics};
+use crate::render::{Templates, render_proof, render_report};
+use crate::source::SourceFile;
+use crate::typeset::{FontSet, PdfProfile, ReportWorld, Typeset, TypesetOptions, typeset};
+use crate::validate::validate_project;
+
+/// The `sys.inputs` key that asks the templates for the printer's copy: bleed, crop marks and
+/// CMYK colours.
+pub const PRINT_INPUT: &str = "consolidate-print";
+
+/// The file name of the printer's copy, beside `report.pdf`.
+pub const PRINT_PDF: &str = "report-print.pdf";
 
 /// What a build needs to know, resolved from the command line before any work starts.
 #[derive(Debug, Clone)]
@@ -28,6 +39,13 @@ pub struct BuildOptions {
     pub strict: bool,
     /// `SOURCE_DATE_EPOCH`, when set: the PDF's creation date. Otherwise the report's date.
     pub source_date_epoch: Option<i64>,
+    /// The PDF standards of the report and of proofs (`--pdf-standard`): archival and
+    /// accessible unless asked otherwise.
+    pub standards: PdfProfile,
+    /// Also write the printer's copy, `report-print.pdf`, with bleed and crop marks (`--print`).
+    pub print: bool,
+    /// Write only the proof of this submission, `ID.pdf`, for its hosts (`--region ID`).
+    pub region: Option<String>,
 }
 
 impl BuildOptions {
@@ -40,6 +58,9 @@ impl BuildOptions {
             font_paths: Vec::new(),
             strict: false,
             source_date_epoch: None,
+            standards: PdfProfile::default(),
+            print: false,
+            region: None,
         }
     }
 }
@@ -49,11 +70,15 @@ impl BuildOptions {
 pub struct BuildOutcome {
     /// Warnings (errors would have stopped the build).
     pub diagnostics: Diagnostics,
-    /// The PDF written.
+    /// The PDF written: the report, or the proof of one submission.
     pub pdf: PathBuf,
     /// Its page count.
     pub pages: usize,
-    /// How many regions contributed.
+    /// The printer's copy, when one was asked for.
+    pub print: Option<PathBuf>,
+    /// The id of the submission, when the PDF is its proof.
+    pub proof: Option<String>,
+    /// How many regions contributed (for a proof: 1).
     pub regions: usize,
     /// How many issues and strategies they wrote.
     pub entries: usize,
@@ -62,8 +87,12 @@ pub struct BuildOutcome {
 }
 
 impl BuildOutcome {
-    /// The one-line account a build prints: "136 entries from 6 regions → 104 consolidated (32 merged)".
+    /// The one-line account a build prints: "136 entries from 6 regions → 104 consolidated (32
+    /// merged)", or for a proof "proof of us-canada: 71 entries".
     pub fn account(&self) -> String {
+        if let Some(id) = &self.proof {
+            return format!("proof of {id}: {} entries", self.entries);
+        }
         format!(
             "{} entries from {} regions → {} consolidated ({} merged)",
             self.entries,
@@ -74,47 +103,110 @@ impl BuildOutcome {
     }
 }
 
-/// Builds `out/report.pdf`, `out/report.typ` and `out/consolidated.json`.
+/// Builds `out/report.pdf`, `out/report.typ` and `out/consolidated.json`, and with `print` the
+/// printer's copy `out/report-print.pdf`; with `region`, only that submission's proof.
 ///
 /// Nothing is written unless every stage succeeded, and then each file is written to a
 /// temporary name and renamed, so a failed build leaves the last good outputs in place.
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
+    if let Some(id) = &options.region {
+        return build_proof(options, id);
+    }
     let (project, mut diagnostics) = load_and_validate(&options.root, options.strict)?;
-    let consolidated = consolidate(&project);
-    check_nothing_lost(&project, &consolidated).map_err(|message| Error::Usage {
-        message: format!("internal error, nothing was written: {message}"),
-        hint: Some("please report this with the submission files".to_owned()),
-    })?;
+    let consolidated = consolidate_checked(&project)?;
 
     let templates = Templates::load(&options.root)?;
     let source = render_report(&templates, &project, &consolidated)?;
-    let style = templates.get("style.typ").unwrap_or_default().to_owned();
     let fonts = FontSet::with_paths(&options.font_paths)?;
-    let report_date = *project.settings.data.date.get_ref();
-    let creation = options.source_date_epoch.map_or(report_date, |secs| {
-        Date::from_days_since_epoch(secs.div_euclid(86_400))
-    });
-    let templates_dir = options.root.join("templates");
-    let world = ReportWorld::new(
-        "report.typ",
-        source,
-        &[("style.typ", &style)],
-        fonts,
-        templates_dir.is_dir().then_some(templates_dir),
-        creation,
-    );
-    let typ_name = crate::load::display_name(&options.root, &options.out.join("report.typ"));
-    let typeset = typeset(&world, &typ_name, creation, &mut diagnostics);
+    let standards = standards_for(options, &project, &fonts, &mut diagnostics);
+    let creation = creation_date(options, &project);
+    let typ_path = options.out.join("report.typ");
+    let typ_name = display_name(&options.root, &typ_path);
+    let world = report_world(options, &templates, source, fonts.clone(), creation, false);
+    let check = TypesetOptions {
+        standards,
+        check_layout: true,
+    };
+    let typeset_report = typeset(&world, &typ_name, creation, &check, &mut diagnostics);
     std::fs::create_dir_all(&options.out)
         .map_err(|e| Error::io("create the folder", &options.out, e))?;
-    let typ_path = options.out.join("report.typ");
-    let Some(typeset) = typeset else {
+    let Some(report) = typeset_report else {
         // Keep the generated source beside the error, so the template author can look at it.
         write_atomically(&[(&typ_path, world.main_text().as_bytes())])?;
         diagnostics.sort();
         return Err(Error::Input(Box::new(diagnostics)));
     };
-    diagnostics.extend(typeset.warnings);
+    let rendered = SourceFile::new(&typ_name, &typ_path, world.main_text().to_owned());
+    accept(&report, &project, &rendered, &mut diagnostics);
+
+    let print_copy = if options.print {
+        let print_world = report_world(
+            options,
+            &templates,
+            world.main_text().to_owned(),
+            fonts,
+            creation,
+            true,
+        );
+        // The printer's copy is plain PDF: PDF/A refuses the CMYK colours a press needs.
+        let plain = TypesetOptions {
+            standards: PdfProfile::plain(),
+            check_layout: false,
+        };
+        let copy = typeset(&print_world, &typ_name, creation, &plain, &mut diagnostics);
+        let Some(copy) = copy else {
+            diagnostics.sort();
+            return Err(Error::Input(Box::new(diagnostics)));
+        };
+        diagnostics.extend(copy.warnings);
+        Some(copy.pdf)
+    } else {
+        None
+    };
+    finish_diagnostics(options, &mut diagnostics)?;
+
+    let json = consolidated_json(&project, &consolidated);
+    let pdf_path = options.out.join("report.pdf");
+    let json_path = options.out.join("consolidated.json");
+    let print_path = options.out.join(PRINT_PDF);
+    let mut files: Vec<(&Path, &[u8])> = vec![
+        (&json_path, json.as_bytes()),
+        (&typ_path, world.main_text().as_bytes()),
+        (&pdf_path, &report.pdf),
+    ];
+    if let Some(copy) = &print_copy {
+        files.push((&print_path, copy));
+    }
+    write_atomically(&files)?;
+    Ok(BuildOutcome {
+        diagnostics,
+        pdf: pdf_path,
+        pages: report.pages,
+        print: print_copy.is_some().then_some(print_path),
+        proof: None,
+        regions: project.submissions.len(),
+        entries: consolidated.entries.iter().map(|e| e.sources.len()).sum(),
+        consolidated: consolidated.entries.len(),
+    })
+}
+
+/// Builds `out/ID.pdf`: one submission laid out for its hosts to proofread. Only problems in
+/// that file and in `report.toml` stop it: a host need not wait for the other regions.
+fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> {
+    let files = find_project_files(&options.root)?;
+    let mut diagnostics = Diagnostics::default();
+    let Some(project) = load_project(&files, &mut diagnostics) else {
+        diagnostics.sort();
+        return Err(Error::Input(Box::new(diagnostics)));
+    };
+    let Some(submission) = project.submissions.iter().find(|s| s.id == id) else {
+        return Err(unknown_region(id, &project.submissions));
+    };
+    validate_project(&project, &mut diagnostics);
+    let settings_file = project.settings.source.name.clone();
+    let own_file = submission.source.name.clone();
+    let concerns = |d: &Diagnostic| d.file == own_file || d.file == settings_file;
+    diagnostics.diagnostics.retain(|d| concerns(d));
     if options.strict {
         diagnostics.make_strict();
     }
@@ -122,22 +214,156 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     if diagnostics.has_errors() {
         return Err(Error::Input(Box::new(diagnostics)));
     }
-
-    let json = consolidated_json(&project, &consolidated);
-    let pdf_path = options.out.join("report.pdf");
-    write_atomically(&[
-        (&options.out.join("consolidated.json"), json.as_bytes()),
-        (&typ_path, world.main_text().as_bytes()),
-        (&pdf_path, &typeset.pdf),
-    ])?;
+    let consolidated = consolidate_checked(&project)?;
+    let templates = Templates::load(&options.root)?;
+    let fonts = FontSet::with_paths(&options.font_paths)?;
+    let standards = standards_for(options, &project, &fonts, &mut diagnostics);
+    diagnostics.diagnostics.retain(|d| concerns(d));
+    let creation = creation_date(options, &project);
+    let source = render_proof(
+        &templates,
+        &project,
+        &consolidated,
+        submission,
+        &diagnostics.diagnostics,
+        creation,
+    )?;
+    let typ_path = options.out.join(format!("{id}.typ"));
+    let typ_name = display_name(&options.root, &typ_path);
+    let world = report_world(options, &templates, source, fonts, creation, false);
+    let check = TypesetOptions {
+        standards,
+        check_layout: true,
+    };
+    let proof = typeset(&world, &typ_name, creation, &check, &mut diagnostics);
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| Error::io("create the folder", &options.out, e))?;
+    let Some(proof) = proof else {
+        write_atomically(&[(&typ_path, world.main_text().as_bytes())])?;
+        diagnostics.sort();
+        return Err(Error::Input(Box::new(diagnostics)));
+    };
+    let rendered = SourceFile::new(&typ_name, &typ_path, world.main_text().to_owned());
+    accept(&proof, &project, &rendered, &mut diagnostics);
+    finish_diagnostics(options, &mut diagnostics)?;
+    let pdf_path = options.out.join(format!("{id}.pdf"));
+    write_atomically(&[(&pdf_path, &proof.pdf)])?;
+    let entries = crate::merge::entries_of(submission).len();
     Ok(BuildOutcome {
         diagnostics,
         pdf: pdf_path,
-        pages: typeset.pages,
-        regions: project.submissions.len(),
-        entries: consolidated.entries.iter().map(|e| e.sources.len()).sum(),
-        consolidated: consolidated.entries.len(),
+        pages: proof.pages,
+        print: None,
+        proof: Some(id.to_owned()),
+        regions: 1,
+        entries,
+        consolidated: entries,
     })
+}
+
+/// The usage error for `--region` with an id no submission has: it lists the ids there are.
+fn unknown_region(id: &str, submissions: &[Submission]) -> Error {
+    let ids: Vec<&str> = submissions.iter().map(|s| s.id.as_str()).collect();
+    let mut hint = format!("the known ids are: {}", ids.join(", "));
+    if let Some(nearest) = crate::load::nearest_key(id, &ids) {
+        hint = format!("did you mean `{nearest}`? {hint}");
+    }
+    Error::usage(format!("no submission has the id `{id}`"), hint)
+}
+
+/// Merges, and proves that nothing was lost before anything is written.
+fn consolidate_checked(project: &Project) -> Result<Consolidated, Error> {
+    let consolidated = consolidate(project);
+    check_nothing_lost(project, &consolidated).map_err(|message| Error::Usage {
+        message: format!("internal error, nothing was written: {message}"),
+        hint: Some("please report this with the submission files".to_owned()),
+    })?;
+    Ok(consolidated)
+}
+
+/// The standards to typeset with, after the font check: PDF/A and PDF/UA refuse a character
+/// that no font can print, and the export would fail outright. While such characters remain,
+/// the PDF is written without those standards (and says so), and the build goes on with the
+/// warnings that name the characters; `--strict` stops it instead.
+fn standards_for(
+    options: &BuildOptions,
+    project: &Project,
+    fonts: &FontSet,
+    diagnostics: &mut Diagnostics,
+) -> PdfProfile {
+    let missing = missing_glyphs(project, fonts);
+    let mut standards = options.standards.clone();
+    if !missing.is_empty() && standards.is_strict_about_glyphs() {
+        standards = standards.without_conformance();
+        diagnostics.extend([Diagnostic::without_span(
+            Code::MissingGlyph,
+            "",
+            format!(
+                "the PDF is written as {} instead of {}: these standards do not allow characters that no font can print",
+                standards.describe(),
+                options.standards.describe()
+            ),
+        )
+        .with_help("add the missing fonts with `--font-path DIR` to get an archival, accessible PDF again")]);
+    }
+    diagnostics.extend(missing);
+    standards
+}
+
+/// Adds a typeset document's warnings and layout problems to the build's diagnostics.
+fn accept(
+    typeset: &Typeset,
+    project: &Project,
+    rendered: &SourceFile,
+    diagnostics: &mut Diagnostics,
+) {
+    diagnostics.extend(typeset.warnings.iter().cloned());
+    diagnostics.add_source(rendered);
+    diagnostics.extend(overflow_diagnostics(&typeset.overflows, project, rendered));
+}
+
+/// Applies `--strict` and stops the build when anything is an error.
+fn finish_diagnostics(options: &BuildOptions, diagnostics: &mut Diagnostics) -> Result<(), Error> {
+    if options.strict {
+        diagnostics.make_strict();
+    }
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Input(Box::new(std::mem::take(diagnostics))));
+    }
+    Ok(())
+}
+
+/// The PDF's creation date: `SOURCE_DATE_EPOCH` when set, else the report's date, so that
+/// the same input always gives the same bytes.
+fn creation_date(options: &BuildOptions, project: &Project) -> Date {
+    let report_date = *project.settings.data.date.get_ref();
+    options.source_date_epoch.map_or(report_date, |secs| {
+        Date::from_days_since_epoch(secs.div_euclid(86_400))
+    })
+}
+
+/// The Typst world for one edition: the rendered source, the style file, the fonts and the
+/// project's templates folder; `print` asks the style for the printer's copy.
+fn report_world(
+    options: &BuildOptions,
+    templates: &Templates,
+    source: String,
+    fonts: Arc<FontSet>,
+    creation: Date,
+    print: bool,
+) -> ReportWorld {
+    let style = templates.get("style.typ").unwrap_or_default().to_owned();
+    let templates_dir = options.root.join("templates");
+    ReportWorld::new(
+        "report.typ",
+        source,
+        &[("style.typ", &style)],
+        fonts,
+        templates_dir.is_dir().then_some(templates_dir),
+        creation,
+    )
+    .with_inputs(&[(PRINT_INPUT, if print { "yes" } else { "no" })])
 }
 
 /// `out/consolidated.json`: the stable shape other tools read (fields may be added, never

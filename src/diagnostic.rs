@@ -41,7 +41,7 @@ pub enum Code {
     UnsupportedFormat,
     /// `id` is not a slug.
     BadId,
-    /// Two submissions use the same `id`.
+    /// Two submissions use the same `id` (or the same `short` label).
     DuplicateId,
     /// An agenda number that `report.toml` does not define.
     UnknownAgendaPoint,
@@ -67,11 +67,15 @@ pub enum Code {
     InvisibleCharacter,
     /// A warning from the typesetter (layout, fonts).
     TypesetterWarning,
+    /// A character that no available font can print: it would show as an empty box.
+    MissingGlyph,
+    /// Text that runs out of its table cell, box or page.
+    LayoutOverflow,
 }
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 22] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -92,6 +96,8 @@ impl Code {
         Code::CrossCutting,
         Code::InvisibleCharacter,
         Code::TypesetterWarning,
+        Code::MissingGlyph,
+        Code::LayoutOverflow,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -117,6 +123,8 @@ impl Code {
             Code::CrossCutting => "W004",
             Code::InvisibleCharacter => "W005",
             Code::TypesetterWarning => "W006",
+            Code::MissingGlyph => "W007",
+            Code::LayoutOverflow => "W008",
         }
     }
 
@@ -141,7 +149,7 @@ impl Code {
             Code::MissingField => "a required field is missing, or a required list is empty",
             Code::UnsupportedFormat => "`format` is missing or not a supported version",
             Code::BadId => "`id` is not a slug of lowercase letters, digits and hyphens",
-            Code::DuplicateId => "two submissions use the same `id`",
+            Code::DuplicateId => "two submissions use the same `id` or `short` label",
             Code::UnknownAgendaPoint => "an agenda number that report.toml does not define",
             Code::EmptyText => "an entry or field whose text is empty or only spaces",
             Code::BadDate => "`end_date` before `date`, or `date` after the hearings",
@@ -154,6 +162,8 @@ impl Code {
             Code::CrossCutting => "an issue or strategy mapped to no agenda point (cross-cutting)",
             Code::InvisibleCharacter => "invisible characters (zero-width spaces, bidi controls)",
             Code::TypesetterWarning => "a warning from the typesetter about layout or fonts",
+            Code::MissingGlyph => "a character no font can print (it would show as an empty box)",
+            Code::LayoutOverflow => "text that runs out of its table cell, box or page",
         }
     }
 }

@@ -4,7 +4,8 @@
 //! The data flow has one module per stage: [`load`] (bytes → typed model, spans kept),
 //! [`validate`] (the rules of the submission format), [`merge`] (one consolidated entry per
 //! concern, provenance kept), [`render`] (minijinja templates → Typst source, every value
-//! escaped) and [`typeset`] (Typst in-process → PDF). [`build`] runs them in order;
+//! escaped) and [`typeset`] (Typst in-process → PDF), with [`preflight`] checking fonts and
+//! layout on either side of it. [`build`] runs them in order;
 //! [`diagnostic`] is how every stage reports problems.
 
 #[cfg(feature = "typeset")]
@@ -16,6 +17,8 @@ pub mod init;
 pub mod load;
 pub mod merge;
 pub mod model;
+#[cfg(feature = "typeset")]
+pub mod preflight;
 #[cfg(feature = "typeset")]
 pub mod render;
 pub mod schema;

@@ -236,12 +236,15 @@ impl<T> Loaded<T> {
 
 /// The name a file is shown by: relative to the project root, with `/`.
 pub fn display_name(root: &Path, path: &Path) -> String {
-    let relative = path.strip_prefix(root).unwrap_or(path);
-    relative
-        .components()
-        .map(|c| c.as_os_str().to_string_lossy())
-        .collect::<Vec<_>>()
-        .join("/")
+    match path.strip_prefix(root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        // Outside the project (an `--out` elsewhere): the path as given.
+        Err(_) => path.display().to_string(),
+    }
 }
 
 /// Reads, decodes and parses one file.

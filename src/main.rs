@@ -33,6 +33,8 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        #[command(flatten)]
+        edition: Edition,
     },
     /// Check report.toml and submissions without building anything.
     Validate {
@@ -73,6 +75,20 @@ enum Command {
     Man,
 }
 
+/// Which PDFs `build` writes, and to which standards.
+#[derive(Debug, clap::Args)]
+struct Edition {
+    /// PDF standards, comma-separated: a-2b, a-2a, ua-1, ... or none [default: a-2a,ua-1].
+    #[arg(long, value_name = "LIST")]
+    pdf_standard: Option<String>,
+    /// Also write the printer's copy, out/report-print.pdf: 3 mm bleed, crop marks, CMYK.
+    #[arg(long)]
+    print: bool,
+    /// Write only the proof of one submission, out/ID.pdf, for its hosts to check.
+    #[arg(long, value_name = "ID", conflicts_with = "print")]
+    region: Option<String>,
+}
+
 #[derive(Debug, Clone, Copy, ValueEnum)]
 enum Format {
     /// For people: the source line with a caret, and help.
@@ -89,7 +105,8 @@ fn main() -> ExitCode {
             out,
             font_path,
             strict,
-        } => run_build(cli.root, out, font_path, strict, color),
+            edition,
+        } => run_build(cli.root, out, font_path, strict, edition, color),
         Command::Validate {
             paths,
             format,
@@ -131,9 +148,15 @@ fn run_build(
     out: Option<PathBuf>,
     font_paths: Vec<PathBuf>,
     strict: bool,
+    edition: Edition,
     color: bool,
 ) -> Result<ExitCode, Error> {
-    let options = build_options(root, out, font_paths, strict);
+    let mut options = build_options(root, out, font_paths, strict);
+    if let Some(list) = &edition.pdf_standard {
+        options.standards = consolidate::typeset::PdfProfile::parse(list)?;
+    }
+    options.print = edition.print;
+    options.region = edition.region;
     let outcome = consolidate::build(&options)?;
     eprint!("{}", outcome.diagnostics.render_human(color));
     eprintln!("{}", outcome.account());
@@ -147,6 +170,10 @@ fn run_build(
         outcome.pages,
         warnings_note(&outcome.diagnostics)
     );
+    if let Some(print) = &outcome.print {
+        let shown = print.strip_prefix(".").unwrap_or(print);
+        eprintln!("wrote {} (printer's copy)", shown.display());
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -153,6 +153,10 @@ pub struct ReportSettings {
     /// Who publishes the report.
     #[serde(default)]
     pub publisher: Option<String>,
+    /// Keywords for the PDF's metadata, so that archives and search engines file the report
+    /// well. Optional: the agenda's clusters when absent.
+    #[serde(default)]
+    pub keywords: Vec<String>,
     /// The paper size.
     #[serde(default)]
     pub paper: Paper,
@@ -232,6 +236,11 @@ pub struct Consultation {
     /// The region's name as the report shows it.
     #[schemars(with = "String", example = &"United States and Canada")]
     pub region: Spanned<String>,
+    /// A short label for the region ("LAC"), printed where the full name does not fit: in
+    /// tables, charts and beside every entry. Optional: derived from the name when absent.
+    #[serde(default)]
+    #[schemars(with = "Option<String>", example = &"LAC")]
+    pub short: Option<Spanned<String>>,
     /// The consultation's own title.
     #[serde(default)]
     #[schemars(with = "Option<String>", example = &"Beyond Borders")]

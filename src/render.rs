@@ -15,10 +15,11 @@ use minijinja::{
 };
 use serde::Serialize;
 
+use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::load::{Project, Submission};
 use crate::merge::{Consolidated, ConsolidatedEntry, EntryKind};
-use crate::model::Item;
+use crate::model::{Date, Item};
 
 /// The name of the auto-escape mode for Typst templates.
 const TYPST_ESCAPE: &str = "typst";
@@ -27,6 +28,7 @@ const TYPST_ESCAPE: &str = "typst";
 /// any folder. A project's own `templates/` folder overrides them file by file.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     ("report.typ.j2", include_str!("../templates/report.typ.j2")),
+    ("proof.typ.j2", include_str!("../templates/proof.typ.j2")),
     ("style.typ", include_str!("../templates/style.typ")),
 ];
 
@@ -104,7 +106,8 @@ fn typst_formatter(
         return write(out, &format!("#{};", typst_string_literal(text)));
     }
     if value.kind() == minijinja::value::ValueKind::Bool {
-        return write(out, &value.to_string());
+        // Typst's spelling, not minijinja's display ("True").
+        return write(out, if value.is_true() { "true" } else { "false" });
     }
     Err(TemplateError::new(
         ErrorKind::InvalidOperation,
@@ -174,6 +177,20 @@ pub fn render_report(
     render(templates, "report.typ.j2", &view)
 }
 
+/// Renders the Typst source of one submission's proof, for its hosts to check: the submission
+/// in full, each entry with the line it is on, and the problems `validate` found in the file.
+pub fn render_proof(
+    templates: &Templates,
+    project: &Project,
+    consolidated: &Consolidated,
+    submission: &Submission,
+    diagnostics: &[Diagnostic],
+    created: Date,
+) -> Result<String, Error> {
+    let view = ProofView::new(project, consolidated, submission, diagnostics, created);
+    render(templates, "proof.typ.j2", &view)
+}
+
 fn render(templates: &Templates, name: &str, view: &impl Serialize) -> Result<String, Error> {
     let env = environment(templates);
     let template = env
@@ -207,6 +224,14 @@ pub struct ReportView {
     pub matrix: Matrix,
     /// Entries raised by more than one region, most first.
     pub convergent: Vec<EntryView>,
+    /// A text alternative of the convergence chart, for screen readers.
+    pub convergent_alt: String,
+    /// Per agenda point (and the cross-cutting entries): how much convergence there is.
+    pub by_point: Vec<PointSummary>,
+    /// A text alternative of the per-point chart.
+    pub by_point_alt: String,
+    /// The largest number of entries filed under one point, which the longest bar stands for.
+    pub by_point_max: usize,
     /// One chapter per agenda cluster.
     pub clusters: Vec<ClusterView>,
     /// Entries mapped to no agenda point.
@@ -219,7 +244,7 @@ pub struct ReportView {
     pub totals: Totals,
 }
 
-/// The report-wide facts.
+/// The report-wide facts, and the PDF's metadata.
 #[derive(Debug, Serialize)]
 pub struct ReportMeta {
     title: String,
@@ -229,12 +254,22 @@ pub struct ReportMeta {
     year: i32,
     publisher: Option<String>,
     paper: &'static str,
+    /// The PDF's subject: the subtitle, else the event.
+    description: Option<String>,
+    /// The PDF's keywords: `keywords` in report.toml, else the agenda's clusters.
+    keywords: Vec<String>,
+    /// The report's language (the format has the consolidated text in English).
+    language: &'static str,
+    /// "May–July 2013": when the consultations took place.
+    period: String,
 }
 
 /// A consultation at a glance.
 #[derive(Debug, Serialize)]
 pub struct RegionSummary {
     id: String,
+    /// The short label printed beside entries and in figures.
+    code: String,
     name: String,
     title: Option<String>,
     dates: String,
@@ -247,16 +282,39 @@ pub struct RegionSummary {
 #[derive(Debug, Serialize)]
 pub struct Matrix {
     points: Vec<i64>,
+    /// The agenda points' titles, for the figure's key.
+    point_titles: Vec<String>,
     rows: Vec<MatrixRow>,
+    /// The largest count of any cell, which the darkest shade stands for.
+    max: usize,
+    /// The largest total of any region, which the longest bar stands for.
+    max_total: usize,
+    /// A text alternative of the figure, for screen readers.
+    alt: String,
 }
 
 /// One region's counts.
 #[derive(Debug, Serialize)]
 pub struct MatrixRow {
+    code: String,
     name: String,
     counts: Vec<usize>,
     cross_cutting: usize,
     total: usize,
+}
+
+/// Convergence on one agenda point, for the chart of the convergence chapter.
+#[derive(Debug, Serialize)]
+pub struct PointSummary {
+    /// "1" ... "8", or "X" for the cross-cutting entries.
+    label: String,
+    title: String,
+    /// Consolidated entries filed under the point.
+    entries: usize,
+    /// Of those, how many more than one region raised.
+    shared: usize,
+    /// How many regions mapped any entry to the point.
+    regions: usize,
 }
 
 /// A chapter: one cluster of the agenda.
@@ -264,6 +322,9 @@ pub struct MatrixRow {
 pub struct ClusterView {
     name: String,
     points: Vec<PointView>,
+    /// How many consolidated issues and strategies the chapter holds.
+    issues: usize,
+    strategies: usize,
 }
 
 /// A section: one agenda point.
@@ -288,6 +349,8 @@ pub struct EntryView {
     text: String,
     kind: EntryKind,
     regions: Vec<String>,
+    /// The regions' short labels, in the same order.
+    codes: Vec<String>,
     also: Vec<i64>,
     sources: Vec<SourceView>,
 }
@@ -296,6 +359,7 @@ pub struct EntryView {
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceView {
     region: String,
+    code: String,
     text: String,
     file: String,
     line: usize,
@@ -305,13 +369,18 @@ pub struct SourceView {
 #[derive(Debug, Serialize)]
 pub struct AnnexView {
     id: String,
+    code: String,
     name: String,
+    /// The submission's file, as hosts name it.
+    file: String,
     title: Option<String>,
     dates: String,
     location: String,
     hosts: Vec<String>,
     participants: Option<u32>,
     language: String,
+    /// The language as Typst takes it: see [`TypstLocale`].
+    locale: TypstLocale,
     objectives: Vec<ItemView>,
     key_points: Vec<ItemView>,
     plenary: Vec<PlenaryView>,
@@ -341,8 +410,16 @@ pub struct ItemView {
     text: String,
     original: Option<String>,
     original_lang: Option<String>,
+    /// The language of the original in words, "French · français", for the reader.
+    original_lang_name: Option<String>,
+    /// The language of the original as Typst takes it.
+    original_locale: Option<TypstLocale>,
     rtl: bool,
     agenda: Vec<i64>,
+    /// The line of the submission the entry starts on, for the proof.
+    line: usize,
+    /// For issues and strategies: the other regions whose entry was merged with this one.
+    also_raised_by: Vec<String>,
 }
 
 /// Numbers for the introduction.
@@ -352,6 +429,132 @@ pub struct Totals {
     entries: usize,
     consolidated: usize,
     participants: u32,
+}
+
+/// The short labels of all regions, by id: each host's `short`, or one derived from the name,
+/// with a number added where two would be the same, so that a label always names one region.
+pub fn region_codes(submissions: &[Submission]) -> BTreeMap<String, String> {
+    let mut codes = BTreeMap::new();
+    let mut taken: Vec<String> = Vec::new();
+    for submission in submissions {
+        let consultation = submission.data.consultation.get_ref();
+        let base = match &consultation.short {
+            Some(short) if !short.get_ref().trim().is_empty() => short.get_ref().trim().to_owned(),
+            _ => derived_code(submission.region()),
+        };
+        let mut code = base.clone();
+        let mut n = 2;
+        while taken.contains(&code) {
+            code = format!("{base}{n}");
+            n += 1;
+        }
+        taken.push(code.clone());
+        codes.insert(submission.id.clone(), code);
+    }
+    codes
+}
+
+/// A label from a region's name: the initials of its words ("Latin America and the
+/// Caribbean" → "LAC"), or the first three letters of a one-word name ("Africa" → "AFR").
+pub fn derived_code(name: &str) -> String {
+    const MINOR: [&str; 8] = ["and", "the", "of", "&", "y", "et", "de", "la"];
+    let words: Vec<String> = name
+        .split(|c: char| c.is_whitespace() || c == '-' || c == ',')
+        .map(|w| {
+            w.chars()
+                .filter(|c| c.is_alphanumeric())
+                .collect::<String>()
+        })
+        .filter(|w| !w.is_empty() && !MINOR.contains(&w.to_lowercase().as_str()))
+        .collect();
+    let code: String = match words.as_slice() {
+        [] => "REG".to_owned(),
+        [one] => one.chars().take(3).collect(),
+        many => many
+            .iter()
+            .filter_map(|w| w.chars().next())
+            .take(4)
+            .collect(),
+    };
+    code.to_uppercase()
+}
+
+/// A language tag in words, in English and in the language itself, for the common ones. The
+/// name in its own script is given only where the bundled fonts can print it: a label the
+/// template adds must never be an empty box.
+fn language_name(tag: &str) -> String {
+    let primary = tag.split('-').next().unwrap_or(tag).to_ascii_lowercase();
+    let name = match primary.as_str() {
+        "ar" => "Arabic · العربية",
+        "es" => "Spanish · español",
+        "fr" => "French · français",
+        "pt" => "Portuguese · português",
+        "en" => "English",
+        "ru" => "Russian · русский",
+        "zh" => "Chinese",
+        "ja" => "Japanese",
+        "ko" => "Korean",
+        "hi" => "Hindi",
+        "id" => "Indonesian · Bahasa Indonesia",
+        "tl" | "fil" => "Filipino",
+        "sw" => "Swahili · Kiswahili",
+        "de" => "German · Deutsch",
+        "it" => "Italian · italiano",
+        _ => return tag.to_owned(),
+    };
+    name.to_owned()
+}
+
+/// "May–July 2013", "June 2013", "December 2012 – January 2013": the span of the consultations.
+fn period(first: Date, last: Date) -> String {
+    if (first.year, first.month) == (last.year, last.month) {
+        format!("{} {}", first.month_name(), first.year)
+    } else if first.year == last.year {
+        format!(
+            "{}–{} {}",
+            first.month_name(),
+            last.month_name(),
+            first.year
+        )
+    } else {
+        format!(
+            "{} {} – {} {}",
+            first.month_name(),
+            first.year,
+            last.month_name(),
+            last.year
+        )
+    }
+}
+
+/// A BCP 47 tag split the way Typst's `text` takes it: `lang` is only the two- or three-letter
+/// language code, `region` only a two-letter country code. A host may write `es-MX` or
+/// `zh-Hant-TW`, which `validate` accepts and which Typst would refuse whole.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TypstLocale {
+    /// "es"; "und" (undetermined) when the tag does not start with a language code.
+    lang: String,
+    /// "MX", when the tag names a country.
+    region: Option<String>,
+}
+
+impl TypstLocale {
+    /// Splits a tag; anything Typst cannot take (scripts, variants, numeric regions) is left out.
+    pub fn from_tag(tag: &str) -> TypstLocale {
+        let mut parts = tag.split(['-', '_']);
+        let primary = parts.next().unwrap_or("").to_ascii_lowercase();
+        let lang = if (2..=3).contains(&primary.len())
+            && primary.bytes().all(|b| b.is_ascii_alphabetic())
+        {
+            primary
+        } else {
+            "und".to_owned()
+        };
+        let region = parts
+            .find(|p| p.len() == 2 && p.bytes().all(|b| b.is_ascii_alphabetic()))
+            .map(str::to_ascii_uppercase);
+        TypstLocale { lang, region }
+    }
 }
 
 /// Languages written right to left, by their primary subtag.
@@ -372,26 +575,25 @@ impl ReportView {
             .iter()
             .map(|s| (s.id.as_str(), s.region()))
             .collect();
+        let codes = region_codes(&project.submissions);
+        let name_of = |id: &str| {
+            names
+                .get(id)
+                .map_or_else(|| id.to_owned(), |n| (*n).to_owned())
+        };
+        let code_of = |id: &str| codes.get(id).cloned().unwrap_or_else(|| id.to_owned());
         let entry_view = |e: &ConsolidatedEntry| EntryView {
             text: e.text.clone(),
             kind: e.kind,
-            regions: e
-                .regions
-                .iter()
-                .map(|id| {
-                    names
-                        .get(id.as_str())
-                        .map_or_else(|| id.clone(), |n| (*n).to_owned())
-                })
-                .collect(),
+            regions: e.regions.iter().map(|id| name_of(id)).collect(),
+            codes: e.regions.iter().map(|id| code_of(id)).collect(),
             also: e.agenda.iter().skip(1).copied().collect(),
             sources: e
                 .sources
                 .iter()
                 .map(|s| SourceView {
-                    region: names
-                        .get(s.region.as_str())
-                        .map_or_else(|| s.region.clone(), |n| (*n).to_owned()),
+                    region: name_of(&s.region),
+                    code: code_of(&s.region),
                     text: s.text.clone(),
                     file: s.file.clone(),
                     line: s.line,
@@ -425,9 +627,60 @@ impl ReportView {
                 _ => clusters.push(ClusterView {
                     name: point.cluster.clone(),
                     points: vec![view],
+                    issues: 0,
+                    strategies: 0,
                 }),
             }
         }
+        for cluster in &mut clusters {
+            cluster.issues = cluster.points.iter().map(|p| p.entries.issues.len()).sum();
+            cluster.strategies = cluster
+                .points
+                .iter()
+                .map(|p| p.entries.strategies.len())
+                .sum();
+        }
+
+        let summary = |label: String,
+                       title: String,
+                       filed: &PointEntries,
+                       raised: &dyn Fn(&ConsolidatedEntry) -> bool| {
+            let all: Vec<&EntryView> = filed.issues.iter().chain(&filed.strategies).collect();
+            let regions: std::collections::BTreeSet<&str> = consolidated
+                .entries
+                .iter()
+                .filter(|e| raised(e))
+                .flat_map(|e| e.regions.iter().map(String::as_str))
+                .collect();
+            PointSummary {
+                label,
+                title,
+                entries: all.len(),
+                shared: all.iter().filter(|e| e.regions.len() > 1).count(),
+                regions: regions.len(),
+            }
+        };
+        let mut by_point: Vec<PointSummary> = clusters
+            .iter()
+            .flat_map(|c| &c.points)
+            .map(|p| {
+                let number = p.number;
+                summary(
+                    number.to_string(),
+                    shortened(&p.title, 52),
+                    &p.entries,
+                    &|e: &ConsolidatedEntry| e.agenda.contains(&number),
+                )
+            })
+            .collect();
+        by_point.push(summary(
+            "X".to_owned(),
+            "Cross-cutting: mapped to no single point".to_owned(),
+            &cross_cutting,
+            &|e: &ConsolidatedEntry| e.agenda.is_empty(),
+        ));
+        let by_point_max = by_point.iter().map(|p| p.entries).max().unwrap_or(0);
+        let by_point_alt = by_point_alt(&by_point, project.submissions.len());
 
         let mut convergent: Vec<&ConsolidatedEntry> = consolidated
             .entries
@@ -447,12 +700,13 @@ impl ReportView {
             .iter()
             .map(|p| *p.get_ref().number.get_ref())
             .collect();
-        let rows = project
+        let rows: Vec<MatrixRow> = project
             .submissions
             .iter()
             .map(|s| {
                 let entries = crate::merge::entries_of(s);
                 MatrixRow {
+                    code: code_of(&s.id),
                     name: s.region().to_owned(),
                     counts: points
                         .iter()
@@ -463,23 +717,47 @@ impl ReportView {
                 }
             })
             .collect();
-        let date = *settings.date.get_ref();
+        let point_titles = settings
+            .agenda
+            .iter()
+            .map(|p| p.get_ref().title.clone())
+            .collect();
+        let max = rows
+            .iter()
+            .flat_map(|r| r.counts.iter().copied())
+            .max()
+            .unwrap_or(0);
+        let max_total = rows.iter().map(|r| r.total).max().unwrap_or(0);
+        let matrix_alt = matrix_alt(&points, &rows);
+        let convergent: Vec<EntryView> = convergent.into_iter().take(12).map(entry_view).collect();
+        let convergent_alt = convergent_alt(&convergent, project.submissions.len());
         ReportView {
-            report: ReportMeta {
-                title: settings.title.clone(),
-                subtitle: settings.subtitle.clone(),
-                event: settings.event.clone(),
-                date: date.long(),
-                year: date.year,
-                publisher: settings.publisher.clone(),
-                paper: settings.paper.typst_name(),
+            report: ReportMeta::new(project),
+            regions: project
+                .submissions
+                .iter()
+                .map(|s| region_summary(s, &code_of(&s.id)))
+                .collect(),
+            matrix: Matrix {
+                points,
+                point_titles,
+                rows,
+                max,
+                max_total,
+                alt: matrix_alt,
             },
-            regions: project.submissions.iter().map(region_summary).collect(),
-            matrix: Matrix { points, rows },
-            convergent: convergent.into_iter().take(12).map(entry_view).collect(),
+            convergent,
+            convergent_alt,
+            by_point,
+            by_point_alt,
+            by_point_max,
             clusters,
             cross_cutting,
-            annexes: project.submissions.iter().map(annex).collect(),
+            annexes: project
+                .submissions
+                .iter()
+                .map(|s| annex(s, &code_of(&s.id), &BTreeMap::new()))
+                .collect(),
             merged,
             totals: Totals {
                 regions: project.submissions.len(),
@@ -495,10 +773,133 @@ impl ReportView {
     }
 }
 
-fn region_summary(submission: &Submission) -> RegionSummary {
+impl ReportMeta {
+    /// The report-wide facts of a project.
+    fn new(project: &Project) -> ReportMeta {
+        let settings = &project.settings.data;
+        let date = *settings.date.get_ref();
+        let mut keywords = settings.keywords.clone();
+        if keywords.is_empty() {
+            for point in &settings.agenda {
+                let cluster = &point.get_ref().cluster;
+                if !keywords.contains(cluster) {
+                    keywords.push(cluster.clone());
+                }
+            }
+        }
+        let dates = project
+            .submissions
+            .iter()
+            .map(|s| *s.data.consultation.get_ref().date.get_ref());
+        let first = dates.clone().min().unwrap_or(date);
+        let last = dates.max().unwrap_or(date);
+        ReportMeta {
+            title: settings.title.clone(),
+            subtitle: settings.subtitle.clone(),
+            event: settings.event.clone(),
+            date: date.long(),
+            year: date.year,
+            publisher: settings.publisher.clone(),
+            paper: settings.paper.typst_name(),
+            description: settings.subtitle.clone().or_else(|| settings.event.clone()),
+            keywords,
+            language: "en",
+            period: period(first, last),
+        }
+    }
+}
+
+/// The heat map in words: per region, its total and the points it gave most entries to.
+fn matrix_alt(points: &[i64], rows: &[MatrixRow]) -> String {
+    let mut parts = vec![format!(
+        "Heat map of how many issues and strategies each of {} regions mapped to each of {} agenda points.",
+        rows.len(),
+        points.len()
+    )];
+    for row in rows {
+        let top = row.counts.iter().copied().max().unwrap_or(0);
+        let strongest: Vec<String> = points
+            .iter()
+            .zip(&row.counts)
+            .filter(|(_, n)| top > 0 && **n == top)
+            .map(|(p, _)| p.to_string())
+            .collect();
+        let most = if strongest.is_empty() {
+            String::new()
+        } else {
+            format!(
+                ", most on point{} {} ({top} each)",
+                if strongest.len() > 1 { "s" } else { "" },
+                strongest.join(" and ")
+            )
+        };
+        parts.push(format!(
+            "{} ({}): {} entries{most}, {} cross-cutting.",
+            row.name, row.code, row.total, row.cross_cutting
+        ));
+    }
+    parts.join(" ")
+}
+
+/// A title cut at a word boundary to fit one line of a chart, marked with an ellipsis.
+fn shortened(text: &str, max_chars: usize) -> String {
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.chars().count() + word.chars().count() + 1 > max_chars - 1 {
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    let out = out.trim_end_matches([',', ';', ':']);
+    format!("{out}…")
+}
+
+/// The per-point chart in words.
+fn by_point_alt(points: &[PointSummary], regions: usize) -> String {
+    let mut parts = vec![format!(
+        "Bar chart of the consolidated entries filed under each agenda point, how many of them more than one region raised, and how many of the {regions} regions spoke to the point."
+    )];
+    for p in points {
+        parts.push(format!(
+            "Point {}: {} entries, {} raised by several regions; {} of {regions} regions.",
+            p.label, p.entries, p.shared, p.regions
+        ));
+    }
+    parts.join(" ")
+}
+
+/// The convergence chart in words.
+fn convergent_alt(entries: &[EntryView], regions: usize) -> String {
+    if entries.is_empty() {
+        return "No entry was raised by more than one region.".to_owned();
+    }
+    let mut parts = vec![format!(
+        "Bar chart of the {} entries raised by the most regions, out of {regions}.",
+        entries.len()
+    )];
+    for e in entries {
+        parts.push(format!(
+            "{}: {} regions ({}).",
+            e.text,
+            e.regions.len(),
+            e.regions.join(", ")
+        ));
+    }
+    parts.join(" ")
+}
+
+/// A consultation at a glance, with the label the report prints for it.
+fn region_summary(submission: &Submission, code: &str) -> RegionSummary {
     let c = submission.data.consultation.get_ref();
     RegionSummary {
         id: submission.id.clone(),
+        code: code.to_owned(),
         name: c.region.get_ref().clone(),
         title: c.title.as_ref().map(|t| t.get_ref().clone()),
         dates: c
@@ -516,13 +917,34 @@ fn region_summary(submission: &Submission) -> RegionSummary {
     }
 }
 
-fn item_view(item: &Item, inherited: Option<&Vec<toml::Spanned<i64>>>) -> ItemView {
+/// For each (line, kind, text) of a submission's issues and strategies: the other regions whose
+/// entries were merged with it. The text is part of the key because several entries may be
+/// written on one line.
+type AlsoRaised = BTreeMap<(usize, EntryKind, String), Vec<String>>;
+
+/// An item as the annex and the proof print it: with its original, the language of that
+/// original, its line, its agenda points (its own or its workshop's), and for issues and
+/// strategies the regions it was merged with.
+fn item_view(
+    item: &Item,
+    inherited: Option<&Vec<toml::Spanned<i64>>>,
+    source: &crate::source::SourceFile,
+    also: Option<(&AlsoRaised, EntryKind)>,
+) -> ItemView {
     let lang = item.original_lang.as_ref().map(|l| l.get_ref().clone());
+    let line = source.line_of(item.text.span().start);
     ItemView {
         text: item.text().to_owned(),
         original: item.original.as_ref().map(|o| o.get_ref().clone()),
         rtl: lang.as_deref().is_some_and(is_rtl),
+        original_lang_name: lang.as_deref().map(language_name),
+        original_locale: lang.as_deref().map(TypstLocale::from_tag),
         original_lang: lang,
+        line,
+        also_raised_by: also
+            .and_then(|(map, kind)| map.get(&(line, kind, item.text().to_owned())))
+            .cloned()
+            .unwrap_or_default(),
         agenda: item
             .agenda
             .as_ref()
@@ -532,26 +954,35 @@ fn item_view(item: &Item, inherited: Option<&Vec<toml::Spanned<i64>>>) -> ItemVi
     }
 }
 
-fn annex(submission: &Submission) -> AnnexView {
-    let summary = region_summary(submission);
+/// A submission in full, for the annex of the report and for its proof.
+fn annex(submission: &Submission, code: &str, also: &AlsoRaised) -> AnnexView {
+    let summary = region_summary(submission, code);
     let data = &submission.data;
+    let language = data
+        .consultation
+        .get_ref()
+        .language
+        .as_ref()
+        .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
+    let source = &submission.source;
     let items = |items: &[toml::Spanned<Item>]| {
-        items.iter().map(|i| item_view(i.get_ref(), None)).collect()
+        items
+            .iter()
+            .map(|i| item_view(i.get_ref(), None, source, None))
+            .collect()
     };
     AnnexView {
         id: summary.id,
+        code: summary.code,
         name: summary.name,
+        file: source.name.clone(),
         title: summary.title,
         dates: summary.dates,
         location: summary.location,
         hosts: summary.hosts,
         participants: summary.participants,
-        language: data
-            .consultation
-            .get_ref()
-            .language
-            .as_ref()
-            .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone()),
+        language: language.clone(),
+        locale: TypstLocale::from_tag(&language),
         objectives: items(&data.outcomes.objectives),
         key_points: items(&data.outcomes.key_points),
         plenary: data
@@ -585,16 +1016,110 @@ fn annex(submission: &Submission) -> AnnexView {
                     issues: w
                         .issues
                         .iter()
-                        .map(|x| item_view(x.get_ref(), w.agenda.as_ref()))
+                        .map(|x| {
+                            let also = Some((also, EntryKind::Issue));
+                            item_view(x.get_ref(), w.agenda.as_ref(), source, also)
+                        })
                         .collect(),
                     strategies: w
                         .strategies
                         .iter()
-                        .map(|x| item_view(x.get_ref(), w.agenda.as_ref()))
+                        .map(|x| {
+                            let also = Some((also, EntryKind::Strategy));
+                            item_view(x.get_ref(), w.agenda.as_ref(), source, also)
+                        })
                         .collect(),
                 }
             })
             .collect(),
+    }
+}
+
+/// Everything the proof template can print.
+#[derive(Debug, Serialize)]
+pub struct ProofView {
+    /// The report the submission is for.
+    report: ReportMeta,
+    /// The submission in full.
+    region: AnnexView,
+    /// The agenda, to read the mappings against.
+    agenda: Vec<AgendaKey>,
+    /// What `validate` found in this file.
+    checks: Vec<CheckView>,
+    /// The date the proof was made.
+    created: String,
+}
+
+/// An agenda point, for the key of a proof.
+#[derive(Debug, Serialize)]
+pub struct AgendaKey {
+    number: i64,
+    title: String,
+}
+
+/// A problem in the proofread file, as the proof lists it.
+#[derive(Debug, Serialize)]
+pub struct CheckView {
+    line: Option<usize>,
+    code: String,
+    message: String,
+    help: Option<String>,
+}
+
+impl ProofView {
+    /// Arranges one submission for its hosts to proofread.
+    pub fn new(
+        project: &Project,
+        consolidated: &Consolidated,
+        submission: &Submission,
+        diagnostics: &[Diagnostic],
+        created: Date,
+    ) -> ProofView {
+        let codes = region_codes(&project.submissions);
+        let code = codes
+            .get(&submission.id)
+            .cloned()
+            .unwrap_or_else(|| derived_code(submission.region()));
+        let mut also: AlsoRaised = BTreeMap::new();
+        for entry in &consolidated.entries {
+            for source in entry.sources.iter().filter(|s| s.region == submission.id) {
+                let others: Vec<String> = entry
+                    .regions
+                    .iter()
+                    .filter(|r| **r != submission.id)
+                    .map(|r| codes.get(r).cloned().unwrap_or_else(|| r.clone()))
+                    .collect();
+                if !others.is_empty() {
+                    also.insert((source.line, entry.kind, source.text.clone()), others);
+                }
+            }
+        }
+        let file = &submission.source;
+        ProofView {
+            report: ReportMeta::new(project),
+            region: annex(submission, &code, &also),
+            agenda: project
+                .settings
+                .data
+                .agenda
+                .iter()
+                .map(|p| AgendaKey {
+                    number: *p.get_ref().number.get_ref(),
+                    title: p.get_ref().title.clone(),
+                })
+                .collect(),
+            checks: diagnostics
+                .iter()
+                .filter(|d| d.file == file.name)
+                .map(|d| CheckView {
+                    line: d.span.as_ref().map(|s| file.line_of(s.start)),
+                    code: d.code.as_str().to_owned(),
+                    message: d.message.clone(),
+                    help: d.help.clone(),
+                })
+                .collect(),
+            created: created.long(),
+        }
     }
 }
 
@@ -621,11 +1146,69 @@ mod tests {
         );
         assert_eq!(render_str("{{ text }}", "x\ny"), r#"#"x\ny";"#);
         assert_eq!(render_str("#f({{ text|str }})", "ar"), r#"#f("ar")"#);
+        assert_eq!(render_str("{{ text == 'x' }}", "y"), "false");
     }
 
     #[test]
     fn template_syntax_in_values_is_not_evaluated() {
         assert_eq!(render_str("{{ text }}", "{{ 7*7 }}"), r##"#"{{ 7*7 }}";"##);
+    }
+
+    #[test]
+    fn region_labels_come_from_the_name() {
+        assert_eq!(derived_code("Latin America and the Caribbean"), "LAC");
+        assert_eq!(derived_code("United States and Canada"), "USC");
+        assert_eq!(derived_code("Asia and the Pacific"), "AP");
+        assert_eq!(derived_code("Africa"), "AFR");
+        assert_eq!(derived_code("Markup #region *bold*"), "MRB");
+        assert_eq!(derived_code("  "), "REG");
+    }
+
+    #[test]
+    fn chart_titles_are_cut_between_words() {
+        assert_eq!(
+            shortened("Guaranteeing the labour rights", 52),
+            "Guaranteeing the labour rights"
+        );
+        assert_eq!(
+            shortened(
+                "Regulating the migrant labour recruitment industry and labour mobility",
+                30
+            ),
+            "Regulating the migrant labour…"
+        );
+        assert!(shortened(&"word ".repeat(30), 52).chars().count() <= 52);
+    }
+
+    #[test]
+    fn periods_name_the_months() {
+        let d = |year, month| Date {
+            year,
+            month,
+            day: 1,
+        };
+        assert_eq!(period(d(2013, 5), d(2013, 7)), "May–July 2013");
+        assert_eq!(period(d(2013, 6), d(2013, 6)), "June 2013");
+        assert_eq!(
+            period(d(2012, 12), d(2013, 1)),
+            "December 2012 – January 2013"
+        );
+    }
+
+    #[test]
+    fn language_tags_split_for_typst() {
+        let locale = |lang: &str, region: Option<&str>| TypstLocale {
+            lang: lang.to_owned(),
+            region: region.map(str::to_owned),
+        };
+        assert_eq!(TypstLocale::from_tag("es-MX"), locale("es", Some("MX")));
+        assert_eq!(
+            TypstLocale::from_tag("zh-Hant-TW"),
+            locale("zh", Some("TW"))
+        );
+        assert_eq!(TypstLocale::from_tag("es-419"), locale("es", None));
+        assert_eq!(TypstLocale::from_tag("AR"), locale("ar", None));
+        assert_eq!(TypstLocale::from_tag("x-klingon"), locale("und", None));
     }
 
     #[test]

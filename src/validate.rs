@@ -34,6 +34,7 @@ pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
         diagnostics.extend(found);
     }
     diagnostics.extend(check_unique_ids(&project.submissions));
+    diagnostics.extend(check_unique_short_labels(&project.submissions));
 }
 
 /// `report.toml`: a known format, a non-empty agenda with distinct positive numbers.
@@ -121,6 +122,9 @@ fn check_submission(
 
     check_required_text(source, &consultation.region, "region", found);
     check_required_text(source, &consultation.location, "location", found);
+    if let Some(short) = &consultation.short {
+        check_required_text(source, short, "short", found);
+    }
     if let Some(title) = &consultation.title {
         check_required_text(source, title, "title", found);
     }
@@ -478,6 +482,44 @@ fn check_repeated_entries(submission: &Submission, found: &mut Vec<Diagnostic>) 
             }
         }
     }
+}
+
+/// Two submissions with the same `short` label could not be told apart in the report, where
+/// the label stands for the region beside every entry and in the figures.
+fn check_unique_short_labels(submissions: &[Submission]) -> Vec<Diagnostic> {
+    let mut first: BTreeMap<String, (&Submission, Range<usize>)> = BTreeMap::new();
+    let mut found = Vec::new();
+    let mut sorted: Vec<&Submission> = submissions.iter().collect();
+    sorted.sort_by(|a, b| a.source.name.cmp(&b.source.name));
+    for submission in sorted {
+        let Some(short) = &submission.data.consultation.get_ref().short else {
+            continue;
+        };
+        let key = short.get_ref().trim().to_uppercase();
+        if key.is_empty() {
+            continue;
+        }
+        match first.get(&key) {
+            Some((other, span)) => found.push(
+                Diagnostic::new(
+                    Code::DuplicateId,
+                    &submission.source,
+                    short.span(),
+                    format!(
+                        "the short label \"{}\" is also used by {}",
+                        short.get_ref(),
+                        other.source.name
+                    ),
+                )
+                .with_related(&other.source, span.clone(), "the same label is used here")
+                .with_help("give each region its own label, e.g. its initials: `short = \"LAC\"`"),
+            ),
+            None => {
+                first.insert(key, (submission, short.span()));
+            }
+        }
+    }
+    found
 }
 
 /// Two submissions with the same id would overwrite each other's proof and mix their entries.
