@@ -7,13 +7,14 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-pub use crate::check::{load_and_validate, validate};
+pub use crate::check::{load_and_validate, load_and_validate_with, validate, validate_with};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::load::{Project, Submission, display_name, find_project_files, load_project};
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
 use crate::model::Date;
 use crate::preflight::{missing_glyphs, overflow_diagnostics};
+use crate::progress::{Progress, Silent, Stage, Timings};
 use crate::render::{Templates, render_proof, render_report};
 use crate::source::SourceFile;
 use crate::typeset::{FontSet, PdfProfile, ReportWorld, Typeset, TypesetOptions, typeset};
@@ -84,6 +85,8 @@ pub struct BuildOutcome {
     pub entries: usize,
     /// How many consolidated entries those became.
     pub consolidated: usize,
+    /// How long each stage took (`--timings`).
+    pub timings: Timings,
 }
 
 impl BuildOutcome {
@@ -109,14 +112,23 @@ impl BuildOutcome {
 /// Nothing is written unless every stage succeeded, and then each file is written to a
 /// temporary name and renamed, so a failed build leaves the last good outputs in place.
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
+    build_with(options, &Silent)
+}
+
+/// [`build`], telling `progress` which stage it is in.
+pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
+    let mut timings = Timings::default();
     if let Some(id) = &options.region {
-        return build_proof(options, id);
+        return build_proof(options, id, progress, timings);
     }
-    let (project, mut diagnostics) = load_and_validate(&options.root, options.strict)?;
-    let consolidated = consolidate_checked(&project)?;
+    let (project, mut diagnostics) =
+        load_and_validate_with(&options.root, options.strict, progress, &mut timings)?;
+    let consolidated = timings.time(Stage::Merge, progress, || consolidate_checked(&project))?;
 
     let templates = Templates::load(&options.root)?;
-    let source = render_report(&templates, &project, &consolidated)?;
+    let source = timings.time(Stage::Render, progress, || {
+        render_report(&templates, &project, &consolidated)
+    })?;
     let fonts = FontSet::with_paths(&options.font_paths)?;
     let standards = standards_for(options, &project, &fonts, &mut diagnostics);
     let creation = creation_date(options, &project);
@@ -127,7 +139,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
         standards,
         check_layout: true,
     };
-    let typeset_report = typeset(&world, &typ_name, creation, &check, &mut diagnostics);
+    let typeset_report = timings.time(Stage::Typeset, progress, || {
+        typeset(&world, &typ_name, creation, &check, &mut diagnostics)
+    });
     std::fs::create_dir_all(&options.out)
         .map_err(|e| Error::io("create the folder", &options.out, e))?;
     let Some(report) = typeset_report else {
@@ -153,7 +167,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
             standards: PdfProfile::plain(),
             check_layout: false,
         };
-        let copy = typeset(&print_world, &typ_name, creation, &plain, &mut diagnostics);
+        let copy = timings.time(Stage::Typeset, progress, || {
+            typeset(&print_world, &typ_name, creation, &plain, &mut diagnostics)
+        });
         let Some(copy) = copy else {
             diagnostics.sort();
             return Err(Error::Input(Box::new(diagnostics)));
@@ -177,7 +193,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     if let Some(copy) = &print_copy {
         files.push((&print_path, copy));
     }
-    write_atomically(&files)?;
+    timings.time(Stage::Write, progress, || write_atomically(&files))?;
     Ok(BuildOutcome {
         diagnostics,
         pdf: pdf_path,
@@ -187,22 +203,34 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
         regions: project.submissions.len(),
         entries: consolidated.entries.iter().map(|e| e.sources.len()).sum(),
         consolidated: consolidated.entries.len(),
+        timings,
     })
 }
 
 /// Builds `out/ID.pdf`: one submission laid out for its hosts to proofread. Only problems in
 /// that file and in `report.toml` stop it: a host need not wait for the other regions.
-fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> {
+fn build_proof(
+    options: &BuildOptions,
+    id: &str,
+    progress: &dyn Progress,
+    mut timings: Timings,
+) -> Result<BuildOutcome, Error> {
     let files = find_project_files(&options.root)?;
     let mut diagnostics = Diagnostics::default();
-    let Some(project) = load_project(&files, &mut diagnostics) else {
+    progress.files_found(files.submissions.len() + 1);
+    let project = timings.time(Stage::Load, progress, || {
+        load_project(&files, &mut diagnostics, progress)
+    });
+    let Some(project) = project else {
         diagnostics.sort();
         return Err(Error::Input(Box::new(diagnostics)));
     };
     let Some(submission) = project.submissions.iter().find(|s| s.id == id) else {
         return Err(unknown_region(id, &project.submissions));
     };
-    validate_project(&project, &mut diagnostics);
+    timings.time(Stage::Validate, progress, || {
+        validate_project(&project, &mut diagnostics)
+    });
     let settings_file = project.settings.source.name.clone();
     let own_file = submission.source.name.clone();
     let concerns = |d: &Diagnostic| d.file == own_file || d.file == settings_file;
@@ -214,20 +242,22 @@ fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> 
     if diagnostics.has_errors() {
         return Err(Error::Input(Box::new(diagnostics)));
     }
-    let consolidated = consolidate_checked(&project)?;
+    let consolidated = timings.time(Stage::Merge, progress, || consolidate_checked(&project))?;
     let templates = Templates::load(&options.root)?;
     let fonts = FontSet::with_paths(&options.font_paths)?;
     let standards = standards_for(options, &project, &fonts, &mut diagnostics);
     diagnostics.diagnostics.retain(|d| concerns(d));
     let creation = creation_date(options, &project);
-    let source = render_proof(
-        &templates,
-        &project,
-        &consolidated,
-        submission,
-        &diagnostics.diagnostics,
-        creation,
-    )?;
+    let source = timings.time(Stage::Render, progress, || {
+        render_proof(
+            &templates,
+            &project,
+            &consolidated,
+            submission,
+            &diagnostics.diagnostics,
+            creation,
+        )
+    })?;
     let typ_path = options.out.join(format!("{id}.typ"));
     let typ_name = display_name(&options.root, &typ_path);
     let world = report_world(options, &templates, source, fonts, creation, false);
@@ -235,7 +265,9 @@ fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> 
         standards,
         check_layout: true,
     };
-    let proof = typeset(&world, &typ_name, creation, &check, &mut diagnostics);
+    let proof = timings.time(Stage::Typeset, progress, || {
+        typeset(&world, &typ_name, creation, &check, &mut diagnostics)
+    });
     std::fs::create_dir_all(&options.out)
         .map_err(|e| Error::io("create the folder", &options.out, e))?;
     let Some(proof) = proof else {
@@ -247,7 +279,9 @@ fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> 
     accept(&proof, &project, &rendered, &mut diagnostics);
     finish_diagnostics(options, &mut diagnostics)?;
     let pdf_path = options.out.join(format!("{id}.pdf"));
-    write_atomically(&[(&pdf_path, &proof.pdf)])?;
+    timings.time(Stage::Write, progress, || {
+        write_atomically(&[(&pdf_path, &proof.pdf)])
+    })?;
     let entries = crate::merge::entries_of(submission).len();
     Ok(BuildOutcome {
         diagnostics,
@@ -258,6 +292,7 @@ fn build_proof(options: &BuildOptions, id: &str) -> Result<BuildOutcome, Error> 
         regions: 1,
         entries,
         consolidated: entries,
+        timings,
     })
 }
 

@@ -19,6 +19,7 @@ pub mod merge;
 pub mod model;
 #[cfg(feature = "typeset")]
 pub mod preflight;
+pub mod progress;
 #[cfg(feature = "typeset")]
 pub mod render;
 pub mod schema;

@@ -11,6 +11,7 @@ use serde::de::DeserializeOwned;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
+use crate::progress::Progress;
 use crate::schema::{Checker, report_schema, submission_schema};
 use crate::source::SourceFile;
 
@@ -114,14 +115,26 @@ pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Loads a whole project. Problems in the files go into `diagnostics`; `None` means some file
 /// could not be read at all, and the caller should stop after showing them.
-pub fn load_project(files: &ProjectFiles, diagnostics: &mut Diagnostics) -> Option<Project> {
+pub fn load_project(
+    files: &ProjectFiles,
+    diagnostics: &mut Diagnostics,
+    progress: &dyn Progress,
+) -> Option<Project> {
     let (settings, submissions) = rayon::join(
-        || load_settings(&files.root, &files.settings),
+        || {
+            let settings = load_settings(&files.root, &files.settings);
+            progress.file_loaded();
+            settings
+        },
         || {
             files
                 .submissions
                 .par_iter()
-                .map(|path| load_submission(&files.root, path))
+                .map(|path| {
+                    let submission = load_submission(&files.root, path);
+                    progress.file_loaded();
+                    submission
+                })
                 .collect::<Vec<_>>()
         },
     );

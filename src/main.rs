@@ -1,13 +1,20 @@
-#![allow(clippy::print_stdout, clippy::print_stderr)]
 //! The `consolidate` command line: parses arguments, calls the library, prints the result
 //! once and returns the exit code (0 success, 1 the input has errors, 2 usage or I/O).
 
-use std::io::IsTerminal;
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod terminal;
+
+use std::io::{IsTerminal, Write};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
+use consolidate::progress::Timings;
+use consolidate::watch::WatchEvent;
 use consolidate::{BuildOptions, Diagnostics, Error};
+use terminal::Bars;
 
 /// Compile regional consultation submissions into one consolidated, print-ready report.
 #[derive(Debug, Parser)]
@@ -16,6 +23,9 @@ struct Cli {
     /// The project folder: holds report.toml, regions/ and optionally templates/.
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
     root: PathBuf,
+    /// Print only problems: no progress, no summary lines.
+    #[arg(long, short, global = true)]
+    quiet: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -24,17 +34,13 @@ struct Cli {
 enum Command {
     /// Validate, merge and typeset: out/report.pdf, out/report.typ, out/consolidated.json.
     Build {
-        /// Where to write the outputs [default: ROOT/out].
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Also use the fonts in this folder (repeatable), e.g. for Chinese or Japanese text.
-        #[arg(long, value_name = "DIR")]
-        font_path: Vec<PathBuf>,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        build: BuildArgs,
         #[command(flatten)]
         edition: Edition,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Check report.toml and submissions without building anything.
     Validate {
@@ -46,6 +52,9 @@ enum Command {
         /// Treat warnings as errors.
         #[arg(long)]
         strict: bool,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Write regions/ID.toml: a commented skeleton submission that validates.
     Init {
@@ -54,25 +63,32 @@ enum Command {
     },
     /// Rebuild the report on every change to regions/, templates/, report.toml or editorial.toml.
     Watch {
-        /// Where to write the outputs [default: ROOT/out].
-        #[arg(long, value_name = "DIR")]
-        out: Option<PathBuf>,
-        /// Also use the fonts in this folder (repeatable).
-        #[arg(long, value_name = "DIR")]
-        font_path: Vec<PathBuf>,
-        /// Treat warnings as errors.
-        #[arg(long)]
-        strict: bool,
+        #[command(flatten)]
+        build: BuildArgs,
     },
     /// Print the JSON Schema of a submission, for editors' completion and checking.
     Schema,
-    /// Print a shell completion script, e.g. `consolidate completions bash > /etc/bash_completion.d/consolidate`.
+    /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
     Completions {
-        /// The shell: bash, zsh, fish, elvish or powershell.
+        /// The shell.
         shell: clap_complete::Shell,
     },
     /// Print the manual page (roff), e.g. `consolidate man > consolidate.1`.
     Man,
+}
+
+/// What `build` and `watch` share.
+#[derive(Debug, clap::Args)]
+struct BuildArgs {
+    /// Where to write the outputs [default: ROOT/out].
+    #[arg(long, value_name = "DIR")]
+    out: Option<PathBuf>,
+    /// Also use the fonts in this folder (repeatable), e.g. for Chinese or Japanese text.
+    #[arg(long, value_name = "DIR")]
+    font_path: Vec<PathBuf>,
+    /// Treat warnings as errors.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Which PDFs `build` writes, and to which standards.
@@ -89,7 +105,7 @@ struct Edition {
     region: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// For people: the source line with a caret, and help.
     Human,
@@ -97,82 +113,112 @@ enum Format {
     Json,
 }
 
+/// How output looks: decided once from the terminal, `NO_COLOR` and `--quiet`.
+#[derive(Debug, Clone, Copy)]
+struct Output {
+    color: bool,
+    progress: bool,
+    quiet: bool,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let terminal = std::io::stderr().is_terminal();
+    let out = Output {
+        color: terminal && std::env::var_os("NO_COLOR").is_none(),
+        progress: terminal && !cli.quiet,
+        quiet: cli.quiet,
+    };
+    let root = cli.root;
     let result = match cli.command {
         Command::Build {
-            out,
-            font_path,
-            strict,
+            build,
             edition,
-        } => run_build(cli.root, out, font_path, strict, edition, color),
+            timings,
+        } => build_options(root, build, Some(edition)).and_then(|o| run_build(&o, timings, out)),
         Command::Validate {
             paths,
             format,
             strict,
-        } => run_validate(&cli.root, &paths, format, strict, color),
-        Command::Init { id } => run_init(&cli.root, &id),
-        Command::Watch {
-            out,
-            font_path,
-            strict,
-        } => run_watch(build_options(cli.root, out, font_path, strict), color),
+            timings,
+        } => run_validate(&root, &paths, format, strict, timings, out),
+        Command::Init { id } => run_init(&root, &id, out),
+        Command::Watch { build } => {
+            build_options(root, build, None).and_then(|o| run_watch(&o, out))
+        }
         Command::Schema => {
             print!("{}", consolidate::schema::submission_schema_text());
             Ok(ExitCode::SUCCESS)
         }
         Command::Completions { shell } => {
-            let mut command = Cli::command();
-            clap_complete::generate(shell, &mut command, "consolidate", &mut std::io::stdout());
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "consolidate",
+                &mut std::io::stdout(),
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Man => run_man(),
     };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            if let Error::Input(diagnostics) = &err {
-                eprint!("{}", diagnostics.render_human(color));
-                eprintln!("error: {}; nothing was written", diagnostics.summary());
-            } else {
-                eprintln!("error: {err}");
-            }
-            ExitCode::from(err.exit_code())
+    result.unwrap_or_else(|err| {
+        if let Error::Input(diagnostics) = &err {
+            eprint!("{}", diagnostics.render_human(out.color));
+            eprintln!("error: {}; nothing was written", diagnostics.summary());
+        } else {
+            eprintln!("error: {err}");
         }
-    }
+        ExitCode::from(err.exit_code())
+    })
 }
 
-fn run_build(
+/// The build settings, resolved from the arguments and `SOURCE_DATE_EPOCH` before any work.
+fn build_options(
     root: PathBuf,
-    out: Option<PathBuf>,
-    font_paths: Vec<PathBuf>,
-    strict: bool,
-    edition: Edition,
-    color: bool,
-) -> Result<ExitCode, Error> {
-    let mut options = build_options(root, out, font_paths, strict);
-    if let Some(list) = &edition.pdf_standard {
-        options.standards = consolidate::typeset::PdfProfile::parse(list)?;
+    args: BuildArgs,
+    edition: Option<Edition>,
+) -> Result<BuildOptions, Error> {
+    let mut options = BuildOptions::new(root);
+    if let Some(out) = args.out {
+        options.out = out;
     }
-    options.print = edition.print;
-    options.region = edition.region;
-    let outcome = consolidate::build(&options)?;
-    eprint!("{}", outcome.diagnostics.render_human(color));
-    eprintln!("{}", outcome.account());
-    eprintln!(
-        "wrote {} ({} pages){}",
-        outcome
-            .pdf
-            .strip_prefix(".")
-            .unwrap_or(&outcome.pdf)
-            .display(),
-        outcome.pages,
-        warnings_note(&outcome.diagnostics)
-    );
-    if let Some(print) = &outcome.print {
-        let shown = print.strip_prefix(".").unwrap_or(print);
-        eprintln!("wrote {} (printer's copy)", shown.display());
+    options.font_paths = args.font_path;
+    options.strict = args.strict;
+    options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|v| v.trim().parse().ok());
+    if let Some(edition) = edition {
+        if let Some(list) = &edition.pdf_standard {
+            options.standards = consolidate::typeset::PdfProfile::parse(list)?;
+        }
+        options.print = edition.print;
+        options.region = edition.region;
+    }
+    Ok(options)
+}
+
+/// A path as the user would type it: without a leading `./`.
+fn shown(path: &Path) -> std::path::Display<'_> {
+    path.strip_prefix(".").unwrap_or(path).display()
+}
+
+fn run_build(options: &BuildOptions, timings: bool, out: Output) -> Result<ExitCode, Error> {
+    let bars = Bars::new(out.progress);
+    let outcome = consolidate::build::build_with(options, &bars);
+    bars.finish();
+    let outcome = outcome?;
+    eprint!("{}", outcome.diagnostics.render_human(out.color));
+    if !out.quiet {
+        eprintln!("{}", outcome.account());
+        let pdf = shown(&outcome.pdf);
+        let note = warnings_note(&outcome.diagnostics);
+        eprintln!("wrote {pdf} ({} pages){note}", outcome.pages);
+        if let Some(print) = &outcome.print {
+            eprintln!("wrote {} (printer's copy)", shown(print));
+        }
+    }
+    if timings {
+        print_timings(&outcome.timings);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -182,21 +228,35 @@ fn run_validate(
     paths: &[PathBuf],
     format: Format,
     strict: bool,
-    color: bool,
+    timings: bool,
+    out: Output,
 ) -> Result<ExitCode, Error> {
-    let diagnostics = consolidate::build::validate(root, paths, strict)?;
+    let bars = Bars::new(out.progress && format == Format::Human);
+    let mut stages = Timings::default();
+    let diagnostics = consolidate::build::validate_with(root, paths, strict, &bars, &mut stages);
+    bars.finish();
+    let diagnostics = diagnostics?;
     match format {
         Format::Human => {
-            eprint!("{}", diagnostics.render_human(color));
-            eprintln!("{}", diagnostics.summary());
+            eprint!("{}", diagnostics.render_human(out.color));
+            if !out.quiet {
+                eprintln!("{}", diagnostics.summary());
+            }
         }
         Format::Json => println!("{}", diagnostics.to_json()),
+    }
+    if timings {
+        print_timings(&stages);
     }
     Ok(if diagnostics.has_errors() {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn print_timings(timings: &Timings) {
+    eprint!("timings:\n{}", timings.render());
 }
 
 fn warnings_note(diagnostics: &Diagnostics) -> String {
@@ -207,19 +267,21 @@ fn warnings_note(diagnostics: &Diagnostics) -> String {
     }
 }
 
-fn run_init(root: &Path, id: &str) -> Result<ExitCode, Error> {
+fn run_init(root: &Path, id: &str, out: Output) -> Result<ExitCode, Error> {
     let done = consolidate::init::init(root, id)?;
-    eprintln!("wrote {}", done.submission.display());
-    if let Some(schema) = done.schema {
+    if !out.quiet {
+        eprintln!("wrote {}", shown(&done.submission));
+        if let Some(schema) = &done.schema {
+            eprintln!(
+                "wrote {} (editors use it to complete and check fields)",
+                shown(schema)
+            );
+        }
         eprintln!(
-            "wrote {} (editors use it to complete and check fields)",
-            schema.display()
+            "next: replace the examples, then run `consolidate validate {}`",
+            shown(&done.submission)
         );
     }
-    eprintln!(
-        "next: replace the examples, then run `consolidate validate {}`",
-        done.submission.display()
-    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -227,53 +289,27 @@ fn run_man() -> Result<ExitCode, Error> {
     let mut page = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut page)
+        .and_then(|()| std::io::stdout().write_all(&page))
         .map_err(|e| Error::io("write", Path::new("the manual page"), e))?;
-    use std::io::Write;
-    std::io::stdout()
-        .write_all(&page)
-        .map_err(|e| Error::io("write", Path::new("standard output"), e))?;
     Ok(ExitCode::SUCCESS)
 }
 
-/// The build settings shared by `build` and `watch`, resolved from the arguments and
-/// `SOURCE_DATE_EPOCH`.
-fn build_options(
-    root: PathBuf,
-    out: Option<PathBuf>,
-    font_paths: Vec<PathBuf>,
-    strict: bool,
-) -> BuildOptions {
-    let mut options = BuildOptions::new(root);
-    if let Some(out) = out {
-        options.out = out;
-    }
-    options.font_paths = font_paths;
-    options.strict = strict;
-    options.source_date_epoch = std::env::var("SOURCE_DATE_EPOCH")
-        .ok()
-        .and_then(|v| v.trim().parse().ok());
-    options
-}
-
-fn run_watch(options: BuildOptions, color: bool) -> Result<ExitCode, Error> {
+fn run_watch(options: &BuildOptions, out: Output) -> Result<ExitCode, Error> {
     eprintln!(
         "watching {} (report.toml, regions/, templates/, editorial.toml); press Ctrl-C to stop",
-        options.root.display()
+        shown(&options.root)
     );
-    consolidate::watch::watch(&options, |event| {
+    consolidate::watch::watch(options, |event| {
         match event {
-            consolidate::watch::WatchEvent::Built { outcome, elapsed } => {
-                eprint!("{}", outcome.diagnostics.render_human(color));
-                eprintln!(
-                    "rebuilt {} in {:.2} s{}",
-                    outcome.pdf.display(),
-                    elapsed.as_secs_f64(),
-                    warnings_note(&outcome.diagnostics)
-                );
+            WatchEvent::Built { outcome, elapsed } => {
+                eprint!("{}", outcome.diagnostics.render_human(out.color));
+                let note = warnings_note(&outcome.diagnostics);
+                let pdf = shown(&outcome.pdf);
+                eprintln!("rebuilt {pdf} in {:.2} s{note}", elapsed.as_secs_f64());
             }
-            consolidate::watch::WatchEvent::Failed { error, elapsed } => {
+            WatchEvent::Failed { error, elapsed } => {
                 if let Error::Input(diagnostics) = &error {
-                    eprint!("{}", diagnostics.render_human(color));
+                    eprint!("{}", diagnostics.render_human(out.color));
                 }
                 eprintln!(
                     "build failed after {:.2} s: {error}; the last good PDF is kept, waiting for changes",
@@ -281,7 +317,7 @@ fn run_watch(options: BuildOptions, color: bool) -> Result<ExitCode, Error> {
                 );
             }
         }
-        std::ops::ControlFlow::Continue(())
+        ControlFlow::Continue(())
     })?;
     Ok(ExitCode::SUCCESS)
 }

@@ -185,3 +185,31 @@ fn watch_rebuilds_when_a_region_changes() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn timings_name_every_stage() {
+    let root = copy_project(&fixture("minimal"), "cli-timings");
+    let output = consolidate(&["build", "--timings", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let table = stderr.split("timings:").nth(1).expect("a timings table");
+    for stage in [
+        "load", "validate", "merge", "render", "typeset", "write", "total",
+    ] {
+        assert!(table.contains(stage), "{stage} missing from:\n{table}");
+    }
+    let output = consolidate(&["validate", "--timings", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("load") && stderr.contains("validate"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn quiet_prints_nothing_on_success() {
+    let root = copy_project(&fixture("minimal"), "cli-quiet");
+    let output = consolidate(&["build", "--quiet", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
+}
