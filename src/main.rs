@@ -66,6 +66,12 @@ enum Command {
         #[command(flatten)]
         build: BuildArgs,
     },
+    /// List the fonts the typesetter can use and the scripts they cover.
+    Fonts {
+        /// Also list the fonts in this folder (repeatable).
+        #[arg(long, value_name = "DIR")]
+        font_path: Vec<PathBuf>,
+    },
     /// Print the JSON Schema of a submission, for editors' completion and checking.
     Schema,
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.
@@ -146,6 +152,7 @@ fn main() -> ExitCode {
         Command::Watch { build } => {
             build_options(root, build, None).and_then(|o| run_watch(&o, out))
         }
+        Command::Fonts { font_path } => run_fonts(&font_path),
         Command::Schema => {
             print!("{}", consolidate::schema::submission_schema_text());
             Ok(ExitCode::SUCCESS)
@@ -319,5 +326,29 @@ fn run_watch(options: &BuildOptions, out: Output) -> Result<ExitCode, Error> {
         }
         ControlFlow::Continue(())
     })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_fonts(font_paths: &[PathBuf]) -> Result<ExitCode, Error> {
+    let fonts = consolidate::typeset::FontSet::with_paths(font_paths)?;
+    println!(
+        "{:<22} {:<7} {:>6}  {:<10} scripts",
+        "family", "style", "weight", "source"
+    );
+    for font in fonts.summaries() {
+        let source = if font.embedded {
+            "built in"
+        } else {
+            "font path"
+        };
+        println!(
+            "{:<22} {:<7} {:>6}  {:<10} {}",
+            font.family,
+            font.style,
+            font.weight,
+            source,
+            font.scripts.join(", ")
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -107,6 +107,30 @@ impl FontSet {
         &self.fonts
     }
 
+    /// One line per font for `consolidate fonts`: family, style, weight and the scripts it
+    /// covers, so a coordinator can see whether a region's language will print.
+    pub fn summaries(&self) -> Vec<FontSummary> {
+        let embedded = embedded_fonts().len();
+        self.fonts
+            .iter()
+            .enumerate()
+            .map(|(index, font)| {
+                let info = font.info();
+                FontSummary {
+                    family: info.family.clone(),
+                    style: format!("{:?}", info.variant.style).to_lowercase(),
+                    weight: info.variant.weight.to_number(),
+                    scripts: SCRIPT_SAMPLES
+                        .iter()
+                        .filter(|(_, sample)| info.coverage.contains(u32::from(*sample)))
+                        .map(|(script, _)| *script)
+                        .collect(),
+                    embedded: index < embedded,
+                }
+            })
+            .collect()
+    }
+
     /// Whether some font of the set has a glyph for `c`: the typesetter falls back to any font
     /// that has one, so a character none of them covers is what would print as a blank box.
     pub fn covers(&self, c: char) -> bool {
@@ -130,6 +154,35 @@ impl FontSet {
 }
 
 /// The fonts compiled into the binary, parsed.
+/// A font as `consolidate fonts` lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FontSummary {
+    /// The family name, as templates ask for it.
+    pub family: String,
+    /// normal, italic or oblique.
+    pub style: String,
+    /// 100 to 900.
+    pub weight: u16,
+    /// The scripts it has letters for.
+    pub scripts: Vec<&'static str>,
+    /// Compiled into the binary (otherwise from `--font-path`).
+    pub embedded: bool,
+}
+
+/// A letter of each script the reports of such processes meet, to test coverage by.
+const SCRIPT_SAMPLES: &[(&str, char)] = &[
+    ("Latin", 'ŧ'),
+    ("Greek", 'Ω'),
+    ("Cyrillic", 'Ж'),
+    ("Arabic", 'ع'),
+    ("Hebrew", 'א'),
+    ("Devanagari", 'क'),
+    ("Thai", 'ก'),
+    ("Chinese", '中'),
+    ("Japanese kana", 'か'),
+    ("Korean", '한'),
+];
+
 fn embedded_fonts() -> Vec<Font> {
     EMBEDDED_FONTS
         .iter()

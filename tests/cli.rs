@@ -213,3 +213,26 @@ fn quiet_prints_nothing_on_success() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8(output.stderr).unwrap(), "");
 }
+
+#[test]
+fn fonts_lists_the_bundled_fonts_and_their_scripts() {
+    let output = consolidate(&["fonts"]);
+    assert_eq!(output.status.code(), Some(0));
+    let table = String::from_utf8(output.stdout).unwrap();
+    let arabic = table
+        .lines()
+        .find(|l| l.starts_with("Noto Naskh Arabic"))
+        .expect("the Arabic font");
+    assert!(
+        arabic.contains("Arabic") && arabic.contains("built in"),
+        "{arabic}"
+    );
+    let serif = table
+        .lines()
+        .find(|l| l.starts_with("Noto Serif"))
+        .expect("the text font");
+    assert!(
+        serif.contains("Latin") && !serif.contains("Chinese"),
+        "{serif}"
+    );
+}
