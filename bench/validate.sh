@@ -19,7 +19,7 @@ fi
 taplo="$work/taplo/node_modules/.bin/taplo"
 schema="file://$PWD/schema/submission.schema.json"
 hyperfine --warmup 1 --runs "${RUNS:-10}" --export-json "$work/validate-$n.json" \
-  -n "consolidate validate" "target/release/consolidate --root $work/validate-$n validate --format json >/dev/null" \
+  -n "consolidate validate" "${CARGO_TARGET_DIR:-target}/release/consolidate --root $work/validate-$n validate --format json >/dev/null" \
   -n "taplo check --schema" "RUST_LOG=warn $taplo check --schema $schema $work/validate-$n/regions/*.toml"
 python3 - "$work/validate-$n.json" "$n" <<'PY'
 import json, sys
