@@ -21,7 +21,7 @@ bin=${CARGO_TARGET_DIR:-$PWD/target}/release/consolidate
 mkdir -p "$work"
 cargo build --release --quiet
 if [ ! -x "$work/taplo/node_modules/.bin/taplo" ]; then
-  npm install --silent --prefix "$work/taplo" @taplo/cli@0.9 >/dev/null
+  npm install --silent --prefix "$work/taplo" @taplo/cli@0.7.0 >/dev/null
 fi
 taplo=$work/taplo/node_modules/.bin/taplo
 schema="file://$PWD/schema/submission.schema.json"

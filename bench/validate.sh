@@ -14,7 +14,7 @@ mkdir -p "$work"
 cargo build --release --quiet
 python3 bench/generate.py "$n" "$work/validate-$n"
 if [ ! -x "$work/taplo/node_modules/.bin/taplo" ]; then
-  npm install --silent --prefix "$work/taplo" @taplo/cli@0.9 >/dev/null
+  npm install --silent --prefix "$work/taplo" @taplo/cli@0.7.0 >/dev/null
 fi
 taplo="$work/taplo/node_modules/.bin/taplo"
 schema="file://$PWD/schema/submission.schema.json"

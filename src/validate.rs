@@ -5,6 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::ops::Range;
 
+use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
@@ -28,11 +29,18 @@ pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
         .map(|p| *p.get_ref().number.get_ref())
         .collect();
     let hearings = *project.settings.data.date.get_ref();
-    for submission in &project.submissions {
-        let mut found = Vec::new();
-        check_submission(submission, &agenda, hearings, &mut found);
-        diagnostics.extend(found);
-    }
+    // Each submission is checked on its own, so they are checked in parallel; the order of
+    // the results does not matter, since diagnostics are sorted before they are shown.
+    let found: Vec<Vec<Diagnostic>> = project
+        .submissions
+        .par_iter()
+        .map(|submission| {
+            let mut found = Vec::new();
+            check_submission(submission, &agenda, hearings, &mut found);
+            found
+        })
+        .collect();
+    diagnostics.extend(found.into_iter().flatten());
     diagnostics.extend(check_unique_ids(&project.submissions));
     diagnostics.extend(check_unique_short_labels(&project.submissions));
 }
