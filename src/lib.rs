@@ -12,6 +12,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod load;
 pub mod merge;
+pub mod normalise;
 pub mod model;
 pub mod render;
 pub mod source;
