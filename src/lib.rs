@@ -8,6 +8,7 @@
 //! [`diagnostic`] is how every stage reports problems.
 
 pub mod build;
+pub mod cluster;
 pub mod diagnostic;
 pub mod error;
 pub mod load;
@@ -15,6 +16,7 @@ pub mod merge;
 pub mod normalise;
 pub mod model;
 pub mod render;
+pub mod similarity;
 pub mod source;
 pub mod typeset;
 pub mod validate;
