@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostics;
+use crate::editorial::Editorial;
 use crate::error::Error;
 use crate::load::{Project, find_project_files, load_project};
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
@@ -98,7 +99,7 @@ pub fn load_and_validate(root: &Path, strict: bool) -> Result<(Project, Diagnost
 /// temporary name and renamed, so a failed build leaves the last good outputs in place.
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let (project, mut diagnostics) = load_and_validate(&options.root, options.strict)?;
-    let consolidated = consolidate(&project);
+    let consolidated = consolidate(&project, &Editorial::default());
     check_nothing_lost(&project, &consolidated).map_err(|message| Error::Usage {
         message: format!("internal error, nothing was written: {message}"),
         hint: Some("please report this with the submission files".to_owned()),

@@ -67,11 +67,22 @@ pub enum Code {
     InvisibleCharacter,
     /// A warning from the typesetter (layout, fonts).
     TypesetterWarning,
+    /// A `[dedup]` setting of `report.toml` out of its range.
+    BadSetting,
+    /// A decision in `editorial.toml` that cannot be applied as written: a reference that is
+    /// not one, a merge of a single entry, an issue merged with a strategy, an empty wording.
+    BadDecision,
+    /// Decisions in `editorial.toml` that contradict each other.
+    ConflictingDecisions,
+    /// A decision in `editorial.toml` that no longer matches any entry.
+    StaleDecision,
+    /// A decision in `editorial.toml` that matched an entry whose wording has changed.
+    ChangedEntry,
 }
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 20] = [
+    pub const ALL: [Code; 25] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -92,6 +103,11 @@ impl Code {
         Code::CrossCutting,
         Code::InvisibleCharacter,
         Code::TypesetterWarning,
+        Code::BadSetting,
+        Code::BadDecision,
+        Code::ConflictingDecisions,
+        Code::StaleDecision,
+        Code::ChangedEntry,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -117,6 +133,11 @@ impl Code {
             Code::CrossCutting => "W004",
             Code::InvisibleCharacter => "W005",
             Code::TypesetterWarning => "W006",
+            Code::BadSetting => "E015",
+            Code::BadDecision => "E016",
+            Code::ConflictingDecisions => "E017",
+            Code::StaleDecision => "W007",
+            Code::ChangedEntry => "W008",
         }
     }
 
@@ -154,6 +175,13 @@ impl Code {
             Code::CrossCutting => "an issue or strategy mapped to no agenda point (cross-cutting)",
             Code::InvisibleCharacter => "invisible characters (zero-width spaces, bidi controls)",
             Code::TypesetterWarning => "a warning from the typesetter about layout or fonts",
+            Code::BadSetting => "a `[dedup]` setting in report.toml is out of range",
+            Code::BadDecision => "a decision in editorial.toml cannot be applied as written",
+            Code::ConflictingDecisions => "decisions in editorial.toml contradict each other",
+            Code::StaleDecision => "a decision in editorial.toml no longer matches any entry",
+            Code::ChangedEntry => {
+                "a decision in editorial.toml matched an entry whose wording changed"
+            }
         }
     }
 }

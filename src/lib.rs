@@ -10,11 +10,12 @@
 pub mod build;
 pub mod cluster;
 pub mod diagnostic;
+pub mod editorial;
 pub mod error;
 pub mod load;
 pub mod merge;
-pub mod normalise;
 pub mod model;
+pub mod normalise;
 pub mod render;
 pub mod similarity;
 pub mod source;

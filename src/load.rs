@@ -196,7 +196,7 @@ pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
 }
 
 impl<T> Loaded<T> {
-    fn map<U>(self, f: impl FnOnce(SourceFile, T) -> U) -> Loaded<U> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(SourceFile, T) -> U) -> Loaded<U> {
         match (self.source, self.value) {
             (Some(source), Some(value)) => Loaded {
                 source: Some(source.clone()),
@@ -223,7 +223,7 @@ pub fn display_name(root: &Path, path: &Path) -> String {
 }
 
 /// Reads, decodes and parses one file.
-fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
+pub(crate) fn load_file<T: DeserializeOwned>(root: &Path, path: &Path) -> Loaded<T> {
     let name = display_name(root, path);
     let fail = |diagnostic: Diagnostic, source: Option<SourceFile>| Loaded {
         source,
