@@ -170,10 +170,22 @@ pub fn words(folded: &str) -> Vec<Cow<'_, str>> {
                 continue;
             }
         }
-        // A full stop between letters ("end.Start", "U.S."): a missing space, not one word.
-        for part in word.split('.').filter(|part| !part.is_empty()) {
-            split_apostrophes(part, &mut out);
+        // A full stop inside a word: a number ("2.5"), an abbreviation when every part is one
+        // letter ("U.S." is "us"), otherwise a missing space ("end.Start" is two words).
+        if word.contains('.') && !word.chars().all(|c| c.is_ascii_digit() || c == '.') {
+            let parts: Vec<&str> = word.split('.').filter(|part| !part.is_empty()).collect();
+            let letter =
+                |part: &&str| part.chars().count() == 1 && part.chars().all(char::is_alphabetic);
+            if parts.iter().all(letter) {
+                out.push(Cow::Owned(parts.concat()));
+            } else {
+                for part in parts {
+                    split_apostrophes(part, &mut out);
+                }
+            }
+            continue;
         }
+        split_apostrophes(word, &mut out);
     }
     out
 }
@@ -536,6 +548,11 @@ mod tests {
         assert_eq!(words("convention no. 189"), ["convention", "189"]);
         assert_eq!(words("no access"), ["no", "access"]);
         assert_eq!(words("l'accès"), ["l", "accès"]);
+        assert_eq!(
+            words("the u.s.-mexico border"),
+            ["the", "us", "mexico", "border"]
+        );
+        assert_eq!(words("2.5 per cent"), ["2.5", "per", "cent"]);
     }
 
     #[test]
