@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostics;
-use crate::editorial::Editorial;
+use crate::editorial::load_editorial;
 use crate::error::Error;
 use crate::load::{Project, find_project_files, load_project};
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
@@ -93,17 +93,61 @@ pub fn load_and_validate(root: &Path, strict: bool) -> Result<(Project, Diagnost
     }
 }
 
+/// A project loaded, validated and consolidated: what `build` typesets and `review` shows.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The project as loaded.
+    pub project: Project,
+    /// The consolidated entries, proven to hold every input entry exactly once.
+    pub consolidated: Consolidated,
+    /// Warnings so far (errors would have stopped here).
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads, validates and consolidates a project under its `editorial.toml`, and proves that
+/// nothing was lost. Errors in the submissions or in `editorial.toml` (and warnings under
+/// `strict`) stop here.
+pub fn prepare(root: &Path, strict: bool) -> Result<Prepared, Error> {
+    let (project, mut diagnostics) = load_and_validate(root, strict)?;
+    let loaded = load_editorial(root);
+    if let Some(source) = &loaded.source {
+        diagnostics.add_source(source);
+    }
+    diagnostics.extend(loaded.diagnostics);
+    let Some(editorial) = loaded.value else {
+        diagnostics.sort();
+        return Err(Error::Input(Box::new(diagnostics)));
+    };
+    let consolidated = consolidate(&project, &editorial);
+    diagnostics.extend(consolidated.diagnostics.iter().cloned());
+    if strict {
+        diagnostics.make_strict();
+    }
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Input(Box::new(diagnostics)));
+    }
+    check_nothing_lost(&project, &consolidated).map_err(|message| Error::Usage {
+        message: format!("internal error, nothing was written: {message}"),
+        hint: Some("please report this with the submission files".to_owned()),
+    })?;
+    Ok(Prepared {
+        project,
+        consolidated,
+        diagnostics,
+    })
+}
+
 /// Builds `out/report.pdf`, `out/report.typ` and `out/consolidated.json`.
 ///
 /// Nothing is written unless every stage succeeded, and then each file is written to a
 /// temporary name and renamed, so a failed build leaves the last good outputs in place.
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
-    let (project, mut diagnostics) = load_and_validate(&options.root, options.strict)?;
-    let consolidated = consolidate(&project, &Editorial::default());
-    check_nothing_lost(&project, &consolidated).map_err(|message| Error::Usage {
-        message: format!("internal error, nothing was written: {message}"),
-        hint: Some("please report this with the submission files".to_owned()),
-    })?;
+    let Prepared {
+        project,
+        consolidated,
+        mut diagnostics,
+    } = prepare(&options.root, options.strict)?;
 
     let templates = Templates::load(&options.root)?;
     let source = render_report(&templates, &project, &consolidated)?;
