@@ -97,8 +97,13 @@ pub fn load_editorial(root: &Path) -> Loaded<Editorial> {
         source: Some(source),
         file,
     });
+    // The loader's help speaks of submissions; editorial.toml has a shape of its own.
     for diagnostic in &mut loaded.diagnostics {
-        if matches!(diagnostic.code, Code::WrongType | Code::MissingField) {
+        let about_submissions = diagnostic
+            .help
+            .as_deref()
+            .is_some_and(|help| help.contains("consolidate init"));
+        if about_submissions || matches!(diagnostic.code, Code::WrongType | Code::MissingField) {
             diagnostic.help = Some(EDITORIAL_SHAPE_HELP.to_owned());
         }
     }
@@ -286,7 +291,7 @@ impl Editorial {
         }
         let mut apart_spans: Vec<Range<usize>> = Vec::new();
         for decision in &self.file.keep_apart {
-            let matched = resolver.resolve_list(decision, "keep apart", &mut resolved.diagnostics);
+            let matched = resolver.resolve_list(decision, "keep_apart", &mut resolved.diagnostics);
             for (i, first) in matched.iter().enumerate() {
                 for second in &matched[i + 1..] {
                     for &a in first {
@@ -426,7 +431,7 @@ impl<'a> Resolver<'a> {
                     Code::BadDecision,
                     self.source,
                     decision.span(),
-                    format!("to {what} takes at least two entries"),
+                    format!("a `{what}` decision needs at least two entries"),
                 )
                 .with_help("list every entry the decision is about, e.g. [\"REF\", \"REF\"]"),
             );
@@ -443,7 +448,7 @@ impl<'a> Resolver<'a> {
                     Code::BadDecision,
                     self.source,
                     decision.span(),
-                    format!("this decision mixes issues and strategies: only entries of one kind can {what}"),
+                    format!("a `{what}` decision cannot mix issues and strategies"),
                 )
                 .with_help("an issue and the strategy that answers it are always reported apart; list entries of one kind"),
             );

@@ -17,6 +17,7 @@ pub mod merge;
 pub mod model;
 pub mod normalise;
 pub mod render;
+pub mod review;
 pub mod similarity;
 pub mod source;
 pub mod typeset;

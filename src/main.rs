@@ -34,6 +34,13 @@ enum Command {
         #[arg(long)]
         strict: bool,
     },
+    /// Show the merge decisions left to the editors: merged entries and near-misses, with the
+    /// lines to paste into editorial.toml.
+    Review {
+        /// How to print the review.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Check report.toml and the submissions without building anything.
     Validate {
         /// How to print the problems.
@@ -63,6 +70,7 @@ fn main() -> ExitCode {
             strict,
         } => run_build(cli.root, out, font_path, strict, color),
         Command::Validate { format, strict } => run_validate(&cli.root, format, strict, color),
+        Command::Review { format } => run_review(&cli.root, format, color),
     };
     match result {
         Ok(code) => code,
@@ -133,6 +141,17 @@ fn run_validate(
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn run_review(root: &std::path::Path, format: Format, color: bool) -> Result<ExitCode, Error> {
+    let prepared = consolidate::build::prepare(root, false)?;
+    let review = consolidate::review::Review::of(&prepared);
+    eprint!("{}", prepared.diagnostics.render_human(color));
+    match format {
+        Format::Human => print!("{}", review.render_human()),
+        Format::Json => println!("{}", review.to_json()),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn warnings_note(diagnostics: &Diagnostics) -> String {

@@ -106,6 +106,10 @@ pub struct ConsolidatedEntry {
     pub cohesion: Option<f64>,
     /// Whether a merge decision of the editors joined some of its originals.
     pub merged_by_editors: bool,
+    /// For each source, its mean similarity to the other sources (none when alone): how well
+    /// each original fits the entry, for `consolidate review`.
+    #[serde(skip)]
+    pub agreement: Vec<Option<f64>>,
 }
 
 /// Two consolidated entries that were not merged although some of their originals are alike:
@@ -355,6 +359,14 @@ pub fn consolidate_entries(
             }
             lowest
         });
+        let agreement: Vec<Option<f64>> = members
+            .iter()
+            .map(|&m| {
+                let others = members.iter().filter(|&&o| o != m);
+                let sum: f64 = others.map(|&o| similarity(m.min(o), m.max(o))).sum();
+                (members.len() > 1).then(|| sum / (members.len() - 1) as f64)
+            })
+            .collect();
         let agenda: BTreeSet<i64> = members
             .iter()
             .flat_map(|&m| entries[m].agenda.iter().copied())
@@ -375,6 +387,7 @@ pub fn consolidate_entries(
             cohesion,
             merged_by_editors: members.len() > 1
                 && members.iter().any(|&m| resolved.merged_by_editors[m]),
+            agreement,
         };
         built.push((cluster_index, entry));
     }
