@@ -78,7 +78,7 @@ pub enum Wording {
     /// The entry has one original: its wording.
     Only,
     /// The original most alike to all the others (the highest sum of similarities); on a tie,
-    /// the one from the earliest consultation.
+    /// the one from the earliest consultation, then the first in alphabetical order.
     MostCentral,
     /// The original the editors chose in `editorial.toml`.
     EditorsChoice,
@@ -346,7 +346,14 @@ pub fn consolidate_entries(
             },
             None if members.len() == 1 => (entries[members[0]].text.clone(), Wording::Only),
             None => {
-                let central = most_central(members, &similarity);
+                // Ties go to the earliest consultation, then to the text (a capital sorts
+                // first): never to the line, which moves when a host reorders the file.
+                let mut by_preference = members.clone();
+                by_preference.sort_by(|&a, &b| {
+                    let key = |i: usize| (rank_of(&entries[i].region), &entries[i].text, i);
+                    key(a).cmp(&key(b))
+                });
+                let central = most_central(&by_preference, &similarity);
                 (entries[central].text.clone(), Wording::MostCentral)
             }
         };
@@ -465,7 +472,7 @@ fn canonical_key(entry: &Entry) -> impl Ord + '_ {
 }
 
 /// The member most alike to all the others: the highest sum of similarities; on a tie, the
-/// first in `members` (the earliest consultation).
+/// first in `members`.
 fn most_central(members: &[usize], similarity: &impl Fn(usize, usize) -> f64) -> usize {
     let mut best = (members[0], f64::MIN);
     for &m in members {
