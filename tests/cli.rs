@@ -65,7 +65,12 @@ fn review_prints_json_for_tools_and_text_for_people() {
         "--format",
         "json",
     ]);
-    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let review: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(review["suggestions"].as_array().unwrap().len(), 1);
     assert!(
