@@ -82,6 +82,7 @@ struct State {
 }
 
 impl State {
+    /// Every entry its own cluster, with the pairs indexed by entry for linkage checks.
     fn new(n: usize, pairs: &[(usize, usize, f64)], constraints: &Constraints) -> State {
         let mut neighbours: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
         for &(a, b, s) in pairs {
@@ -104,6 +105,7 @@ impl State {
         }
     }
 
+    /// The root of an entry's cluster (with path halving).
     fn root(&mut self, mut i: usize) -> usize {
         while self.parent[i] != i {
             self.parent[i] = self.parent[self.parent[i]];
@@ -127,6 +129,7 @@ impl State {
         self.members[keep] = merged;
     }
 
+    /// The listed similarity of two entries; `None` when the pair was below the floor.
     fn similarity(&self, a: usize, b: usize) -> Option<f64> {
         let list = &self.neighbours[a];
         list.binary_search_by_key(&b, |(other, _)| *other)
@@ -153,6 +156,7 @@ impl State {
         })
     }
 
+    /// The clusters in canonical order and the near-misses between them.
     fn finish(mut self, pairs: &[(usize, usize, f64)]) -> Clustering {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|i| self.root(i)).collect();

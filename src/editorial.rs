@@ -110,6 +110,7 @@ pub fn load_editorial(root: &Path) -> Loaded<Editorial> {
     loaded
 }
 
+/// The help for a value of the wrong shape in `editorial.toml`: its three kinds of decision.
 const EDITORIAL_SHAPE_HELP: &str = "write `merge = [[\"REF\", \"REF\"]]`, `keep_apart = [[\"REF\", \"REF\"]]` and `wording = [{ entry = \"REF\", text = \"...\" }]`; `consolidate review` prints the references";
 
 /// A fingerprint of an entry's normalised words: 8 slots of b-bit MinHash (one byte each).
@@ -348,6 +349,7 @@ fn conflicts(
     // Merge decisions that share an entry act as one: find each entry's merged group.
     let mut group_of: HashMap<usize, usize> = HashMap::new();
     let mut parent: Vec<usize> = (0..constraints.together.len()).collect();
+    /// The representative of a merge decision among those that share entries.
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
             i = parent[i];
@@ -399,6 +401,7 @@ struct Resolver<'a> {
 }
 
 impl<'a> Resolver<'a> {
+    /// Indexes the entries by region and kind, where references look them up.
     fn new(source: &'a SourceFile, entries: &'a [Entry], references: &'a [Reference]) -> Self {
         let mut by_region_and_kind: HashMap<(&str, EntryKind), Vec<usize>> = HashMap::new();
         for (i, entry) in entries.iter().enumerate() {
@@ -463,6 +466,7 @@ impl<'a> Resolver<'a> {
             .collect()
     }
 
+    /// Resolves the single reference of a `wording` decision.
     fn resolve_one(
         &self,
         written: &Spanned<String>,
@@ -474,6 +478,7 @@ impl<'a> Resolver<'a> {
         }
     }
 
+    /// Parses a written reference, or says why it is not one.
     fn parse(
         &self,
         written: &Spanned<String>,
@@ -579,6 +584,7 @@ impl<'a> Resolver<'a> {
     }
 }
 
+/// "issue" or "strategy", as messages say it.
 fn kind_word(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::Issue => "issue",

@@ -58,6 +58,7 @@ impl Stance {
         )
     }
 
+    /// The stance after one more verb of `direction`.
     fn with(self, direction: Stance) -> Stance {
         match (self, direction) {
             (Stance::Neutral, d) => d,
@@ -278,6 +279,7 @@ impl Language {
         Language::Other(Some(algorithm))
     }
 
+    /// The Snowball stemmer of the language, when there is one.
     fn stemmer(self) -> Option<Stemmer> {
         let algorithm = match self {
             Language::English => Algorithm::English,
@@ -288,6 +290,7 @@ impl Language {
         Some(Stemmer::create(algorithm))
     }
 
+    /// Whether a word negates what follows, in this language.
     fn is_negation(self, word: &str) -> bool {
         let list: &[&str] = match self {
             Language::English => ENGLISH_NEGATIONS,
@@ -298,6 +301,7 @@ impl Language {
         list.contains(&word)
     }
 
+    /// Whether a word is a function word, in this language.
     fn is_stop_word(self, word: &str) -> bool {
         let list: &[&str] = match self {
             Language::English => ENGLISH_STOP_WORDS,
@@ -336,9 +340,11 @@ const ENGLISH_NEGATIONS: &[&str] = &[
     "no", "not", "nor", "never", "neither", "none", "nothing", "nobody", "nowhere", "without",
     "cannot",
 ];
+/// French negations (after elision, "n'" is "n").
 const FRENCH_NEGATIONS: &[&str] = &[
     "ne", "n", "pas", "non", "jamais", "ni", "aucun", "aucune", "sans", "rien", "nul", "nulle",
 ];
+/// Spanish negations.
 const SPANISH_NEGATIONS: &[&str] = &[
     "no", "ni", "nunca", "jamás", "sin", "ningún", "ninguna", "ninguno", "nada", "nadie", "tampoco",
 ];

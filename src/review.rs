@@ -247,6 +247,7 @@ impl Review {
     }
 }
 
+/// The `i`-th original of a consolidated entry, as the review lists it.
 fn source(entry: &ConsolidatedEntry, i: usize) -> ReviewSource {
     let s = &entry.sources[i];
     ReviewSource {
@@ -265,6 +266,7 @@ fn rounded(score: f64) -> f64 {
     (score * 1000.0).round() / 1000.0
 }
 
+/// One original on one line: its agreement, its place, its wording.
 fn write_source(out: &mut String, source: &ReviewSource) {
     let place = format!("{}:{}", source.file, source.line);
     let agreement = source
@@ -279,10 +281,12 @@ fn paste_line<'a>(references: impl Iterator<Item = &'a str>) -> String {
     format!("[{}],", quoted.join(", "))
 }
 
+/// "1 entry", "2 entries".
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
 
+/// "issue" or "strategy".
 fn kind_word(kind: EntryKind) -> &'static str {
     match kind {
         EntryKind::Issue => "issue",
@@ -290,6 +294,7 @@ fn kind_word(kind: EntryKind) -> &'static str {
     }
 }
 
+/// How the printed wording was chosen, in words.
 fn wording_word(wording: Wording) -> &'static str {
     match wording {
         Wording::Only => "its only wording",

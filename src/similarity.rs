@@ -36,6 +36,7 @@ pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
     if a.stance.opposes(b.stance) {
         factor *= CONTRAST_FACTOR;
     }
+    /// The numbers an entry names ("1990", "189").
     fn numbers(t: &NormalisedText) -> Vec<&str> {
         t.tokens
             .iter()
