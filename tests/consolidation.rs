@@ -371,3 +371,19 @@ fn the_build_prints_its_account_and_the_annex_says_how_entries_merged() {
         }
     }
 }
+
+#[test]
+fn two_wordings_for_one_entry_are_a_conflict() {
+    let root = copy_project(&fixture("consolidation"), "editorial-two-wordings");
+    let before = prepared(&root);
+    let north = reference(&before, CRIMINALISATION_NORTH);
+    let east = reference(&before, CRIMINALISATION_EAST);
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "wording = [\n  {{ entry = \"{north}\" }},\n  {{ entry = \"{east}\", text = \"Criminalisation of migrants\" }},\n]\n"
+        ),
+    )
+    .unwrap();
+    insta::assert_snapshot!("two_wordings", failure(&root).render_human(false));
+}
