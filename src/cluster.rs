@@ -79,6 +79,8 @@ struct State {
     neighbours: Vec<Vec<(usize, f64)>>,
     /// For each entry, the entries the editors keep apart from it.
     apart: Vec<Vec<usize>>,
+    /// Whether there is any keep-apart decision at all (most builds have none).
+    any_apart: bool,
 }
 
 impl State {
@@ -101,6 +103,7 @@ impl State {
             parent: (0..n).collect(),
             members: (0..n).map(|i| vec![i]).collect(),
             neighbours,
+            any_apart: !constraints.apart.is_empty(),
             apart,
         }
     }
@@ -149,6 +152,9 @@ impl State {
 
     /// Whether the editors keep some member of one cluster apart from some member of the other.
     fn kept_apart(&mut self, ra: usize, rb: usize) -> bool {
+        if !self.any_apart {
+            return false;
+        }
         let members = self.members[ra].clone();
         members.into_iter().any(|a| {
             let partners = self.apart[a].clone();
