@@ -107,16 +107,17 @@ impl Normaliser {
         } else {
             None
         };
-        let mut out = NormalisedText::default();
+        // English stems also tell the stance; the same stem serves as the token when stemming.
         let english = (language == Language::English).then(|| Stemmer::create(Algorithm::English));
+        let mut out = NormalisedText::default();
         for word in words(&folded) {
             let word = if self.spelling_variants && language == Language::English {
                 american_spelling(&word)
             } else {
                 word.as_ref()
             };
-            if let Some(english) = &english {
-                let stem = english.stem(word);
+            let english_stem = english.as_ref().map(|english| english.stem(word));
+            if let Some(stem) = &english_stem {
                 if INCREASE_STEMS.contains(&stem.as_ref()) {
                     out.stance = out.stance.with(Stance::Increase);
                 } else if DECREASE_STEMS.contains(&stem.as_ref()) {
@@ -133,9 +134,10 @@ impl Normaliser {
             if self.extra_stop_words.contains(word) {
                 continue;
             }
-            let token = match &stemmer {
-                Some(stemmer) => stemmer.stem(word).into_owned(),
-                None => word.to_owned(),
+            let token = match (&stemmer, english_stem) {
+                (Some(_), Some(stem)) => stem.into_owned(),
+                (Some(stemmer), None) => stemmer.stem(word).into_owned(),
+                (None, _) => word.to_owned(),
             };
             out.tokens.push(token);
         }
@@ -146,6 +148,11 @@ impl Normaliser {
 /// Unicode NFKC, full case folding, then NFKC again (folding can undo a normal form), with the
 /// typographic apostrophe made straight so that "migrants’" and "migrants'" are one word.
 pub fn fold(text: &str) -> String {
+    // Plain ASCII is already in normal form, and folds to lower case: most entries take this
+    // short way.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
     let composed: String = text.nfkc().collect();
     caseless::default_case_fold_str(&composed)
         .nfkc()
