@@ -9,17 +9,25 @@
 //! of 5, and mixes of words and pieces.
 //!
 //! Pieces that few entries use (high inverse document frequency) weigh most: two entries that
-//! share "kafala" share more than two that share "migrant". The index uses the prefix filter
-//! of all-pairs similarity search: each entry is indexed only under its rarest pieces, as many
-//! as are needed for its remaining (common) pieces to be unable, on their own, to reach the
-//! floor. Every pair at or above the floor is still found exactly, while the long posting
-//! lists of common pieces are never built.
+//! share "kafala" share more than two that share "migrant".
+//!
+//! Pairs are found through an inverted index of normalised words: two entries are compared
+//! when they share a word that at most [`MAX_POSTING`] entries use, or have the very same
+//! words. Each entry looks up only its own words, so the work grows with the number of
+//! entries times the length of the posting lists, which the cap bounds: near-linear. A word
+//! used by more entries than that ("migrant" in a large corpus) carries too little weight to
+//! make two entries alike on its own; in a report of a few hundred entries every word is
+//! indexed, and no pair that shares a word is missed.
 
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
 use crate::normalise::NormalisedText;
+
+/// The longest posting list of the word index: words used by more entries than this do not
+/// bring entries together on their own (see the module documentation).
+pub const MAX_POSTING: usize = 100;
 
 /// The length of the character pieces words are compared by.
 pub const PIECE_LENGTH: usize = 4;
@@ -113,8 +121,10 @@ impl TermVector {
 pub struct Corpus {
     /// One vector per entry, in the order the entries were given.
     pub vectors: Vec<TermVector>,
+    /// Each entry's distinct word ids (ids in the sorted order of the words), ascending.
+    words: Vec<Vec<u32>>,
     /// In how many entries each word id occurs.
-    document_frequency: Vec<u32>,
+    word_frequency: Vec<u32>,
 }
 
 impl Corpus {
@@ -135,27 +145,34 @@ impl Corpus {
                 out
             })
             .collect();
-        let mut document_frequency_by_piece: HashMap<u64, u32> = HashMap::new();
-        for pieces in &features {
-            let mut distinct = pieces.clone();
-            distinct.dedup();
-            for piece in distinct {
-                *document_frequency_by_piece.entry(piece).or_default() += 1;
-            }
-        }
-        let mut vocabulary: Vec<(u64, u32)> = document_frequency_by_piece.into_iter().collect();
-        vocabulary.sort_unstable();
-        let ids: HashMap<u64, u32> = vocabulary
-            .iter()
-            .enumerate()
-            .map(|(id, (piece, _))| (*piece, id as u32))
+        // Every entry's distinct pieces, sorted together: the runs are the vocabulary (in hash
+        // order, so ids never depend on entry order) and their lengths the document frequency.
+        let mut all: Vec<u64> = features
+            .par_iter()
+            .flat_map_iter(|pieces| {
+                let mut distinct = pieces.clone();
+                distinct.dedup();
+                distinct
+            })
             .collect();
-        let document_frequency: Vec<u32> = vocabulary.iter().map(|(_, df)| *df).collect();
+        all.par_sort_unstable();
+        let mut vocabulary: Vec<u64> = Vec::new();
+        let mut document_frequency: Vec<u32> = Vec::new();
+        for run in all.chunk_by(|a, b| a == b) {
+            vocabulary.push(run[0]);
+            document_frequency.push(run.len() as u32);
+        }
+        drop(all);
+        let id_of = |piece: &u64| {
+            vocabulary
+                .binary_search(piece)
+                .expect("every piece is in the vocabulary") as u32
+        };
         let n = texts.len() as f64;
         let vectors = features
             .par_iter()
             .map(|pieces| {
-                let mut counts: Vec<u32> = pieces.iter().map(|p| ids[p]).collect();
+                let mut counts: Vec<u32> = pieces.iter().map(id_of).collect();
                 counts.sort_unstable();
                 let mut terms: Vec<(u32, f32)> = Vec::new();
                 for chunk in counts.chunk_by(|a, b| a == b) {
@@ -178,19 +195,18 @@ impl Corpus {
                 TermVector { terms }
             })
             .collect();
+        let (words, word_frequency) = word_ids(texts);
         Corpus {
             vectors,
-            document_frequency,
+            words,
+            word_frequency,
         }
     }
 
     /// Every pair of entries in the same group (`group[i] == group[j]`, e.g. issues with
-    /// issues) whose similarity, the cosine times `adjust(i, j)`, is at least `floor`, as `(i,
-    /// j, similarity)` with `i < j`, sorted by `i` then `j`.
-    ///
-    /// Exact: a pair at or above the floor is never missed (see the module documentation for
-    /// why the prefix filter is safe; `adjust` may only lower a score, at most to 0). The floor
-    /// must be above 0.
+    /// issues) that share a word used by at most [`MAX_POSTING`] entries and whose similarity,
+    /// the cosine times `adjust(i, j)`, is at least `floor`, as `(i, j, similarity)` with
+    /// `i < j`, sorted by `i` then `j`. `adjust` may only lower a score.
     pub fn similar_pairs<G: Eq + Sync>(
         &self,
         group: &[G],
@@ -198,68 +214,136 @@ impl Corpus {
         adjust: impl Fn(usize, usize) -> f64 + Sync,
     ) -> Vec<(usize, usize, f64)> {
         assert_eq!(group.len(), self.vectors.len(), "one group per entry");
-        let postings = self.prefix_index(floor);
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.word_frequency.len()];
+        for (entry, words) in self.words.iter().enumerate() {
+            for &word in words {
+                if self.indexed(word) {
+                    postings[word as usize].push(entry as u32);
+                }
+            }
+        }
+        // Entries with the very same words are always compared, however common the words.
+        let mut same_words: HashMap<&[u32], Vec<u32>> = HashMap::new();
+        for (entry, words) in self.words.iter().enumerate() {
+            if !words.is_empty() {
+                same_words.entry(words).or_default().push(entry as u32);
+            }
+        }
+        let pieces = self.piece_count();
         self.vectors
             .par_iter()
             .enumerate()
-            .map(|(x, vector)| {
-                let mut candidates: Vec<u32> = Vec::new();
-                for (id, _) in &vector.terms {
-                    let posting = &postings[*id as usize];
-                    let after = posting.partition_point(|&y| y as usize <= x);
-                    candidates.extend(
-                        posting[after..]
-                            .iter()
-                            .filter(|&&y| group[y as usize] == group[x]),
-                    );
-                }
-                candidates.sort_unstable();
-                candidates.dedup();
-                candidates
-                    .into_iter()
-                    .filter_map(|y| {
-                        let y = y as usize;
-                        let cosine = vector.cosine(&self.vectors[y]);
-                        if cosine < floor {
-                            return None;
+            // Each thread keeps a dense copy of the entry it scores from, so that a candidate's
+            // cosine is one pass over its own pieces. Sums run in piece-id order, as in
+            // `TermVector::cosine`, so scores never depend on threads.
+            .map_init(
+                || vec![0f32; pieces],
+                |dense, (x, vector)| {
+                    let mut candidates: Vec<u32> = Vec::new();
+                    for &word in &self.words[x] {
+                        if !self.indexed(word) {
+                            continue;
                         }
-                        let score = cosine * adjust(x, y).clamp(0.0, 1.0);
-                        (score >= floor).then_some((x, y, score))
-                    })
-                    .collect::<Vec<_>>()
-            })
+                        let posting = &postings[word as usize];
+                        let after = posting.partition_point(|&y| y as usize <= x);
+                        candidates.extend(
+                            posting[after..]
+                                .iter()
+                                .filter(|&&y| group[y as usize] == group[x]),
+                        );
+                    }
+                    if let Some(twins) = same_words.get(self.words[x].as_slice()) {
+                        candidates.extend(
+                            twins
+                                .iter()
+                                .filter(|&&y| y as usize > x && group[y as usize] == group[x]),
+                        );
+                    }
+                    candidates.sort_unstable();
+                    candidates.dedup();
+                    for &(id, weight) in &vector.terms {
+                        dense[id as usize] = weight;
+                    }
+                    let found: Vec<(usize, usize, f64)> = candidates
+                        .into_iter()
+                        .filter_map(|y| {
+                            let y = y as usize;
+                            let cosine: f64 = self.vectors[y]
+                                .terms
+                                .iter()
+                                .map(|&(id, weight)| {
+                                    f64::from(dense[id as usize]) * f64::from(weight)
+                                })
+                                .sum::<f64>()
+                                .min(1.0);
+                            if cosine < floor {
+                                return None;
+                            }
+                            let score = cosine * adjust(x, y).clamp(0.0, 1.0);
+                            (score >= floor).then_some((x, y, score))
+                        })
+                        .collect();
+                    for &(id, _) in &vector.terms {
+                        dense[id as usize] = 0.0;
+                    }
+                    found
+                },
+            )
             .flatten()
             .collect()
     }
 
-    /// For each piece id, the entries indexed under it (ascending): each entry under the rarest
-    /// of its pieces, until the pieces left over weigh less than `floor` together.
-    ///
-    /// Why that is enough: if `x · y ≥ floor` but `x` shares none of `y`'s indexed pieces, then
-    /// `x · y` is a sum over `y`'s left-over pieces only, which is at most their norm (Cauchy–
-    /// Schwarz, `x` being of unit length), which is below the floor: a contradiction.
-    fn prefix_index(&self, floor: f64) -> Vec<Vec<u32>> {
-        // A hair below the floor, so that rounding can only index a word more, never less.
-        let bound = floor - 1e-6;
-        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.document_frequency.len()];
-        for (entry, vector) in self.vectors.iter().enumerate() {
-            let mut rarest_first = vector.terms.clone();
-            rarest_first
-                .sort_unstable_by_key(|(id, _)| (self.document_frequency[*id as usize], *id));
-            let mut left_over: f64 = rarest_first
-                .iter()
-                .map(|(_, w)| f64::from(*w) * f64::from(*w))
-                .sum();
-            for (id, weight) in rarest_first {
-                if left_over.max(0.0).sqrt() < bound {
-                    break;
-                }
-                postings[id as usize].push(entry as u32);
-                left_over -= f64::from(weight) * f64::from(weight);
-            }
-        }
-        postings
+    /// How many distinct pieces the corpus has (piece ids are below this).
+    fn piece_count(&self) -> usize {
+        self.vectors
+            .iter()
+            .flat_map(|v| v.terms.last())
+            .map(|(id, _)| *id as usize + 1)
+            .max()
+            .unwrap_or(0)
     }
+
+    /// Whether a word brings entries together: used by two entries at least, and by no more
+    /// than [`MAX_POSTING`].
+    fn indexed(&self, word: u32) -> bool {
+        let df = self.word_frequency[word as usize] as usize;
+        (2..=MAX_POSTING).contains(&df)
+    }
+}
+
+/// Each text's distinct words as ids (in the sorted order of the words), and how many texts
+/// use each word.
+fn word_ids(texts: &[NormalisedText]) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut vocabulary: Vec<&str> = texts
+        .par_iter()
+        .flat_map_iter(|t| t.tokens.iter().map(String::as_str))
+        .collect();
+    vocabulary.par_sort_unstable();
+    vocabulary.dedup();
+    let words: Vec<Vec<u32>> = texts
+        .par_iter()
+        .map(|t| {
+            let mut own: Vec<u32> = t
+                .tokens
+                .iter()
+                .map(|w| {
+                    vocabulary
+                        .binary_search(&w.as_str())
+                        .expect("every word is in the vocabulary") as u32
+                })
+                .collect();
+            own.sort_unstable();
+            own.dedup();
+            own
+        })
+        .collect();
+    let mut frequency = vec![0u32; vocabulary.len()];
+    for own in &words {
+        for &id in own {
+            frequency[id as usize] += 1;
+        }
+    }
+    (words, frequency)
 }
 
 #[cfg(test)]
@@ -318,9 +402,10 @@ mod tests {
         assert_eq!(contrast(&expand, &n("Temporary programmes")), 1.0);
     }
 
-    /// The index finds exactly the pairs that comparing every pair finds.
+    /// The index finds exactly the pairs above the floor that share an indexed word or have the
+    /// same words, as comparing every pair does.
     #[test]
-    fn the_index_misses_no_pair_above_the_floor() {
+    fn the_index_finds_every_pair_that_shares_a_word() {
         let mut state = 0x9E37_79B9_7F4A_7C15_u64;
         let mut next = move || {
             state ^= state << 13;
@@ -342,6 +427,13 @@ mod tests {
             })
             .collect();
         let corpus = Corpus::new(&texts);
+        assert!(
+            corpus
+                .word_frequency
+                .iter()
+                .any(|&df| df as usize > MAX_POSTING),
+            "some words are too common to be indexed"
+        );
         let groups: Vec<u8> = (0..texts.len()).map(|i| (i % 2) as u8).collect();
         for floor in [0.2, 0.5, 0.8] {
             let found = corpus.similar_pairs(&groups, floor, |_, _| 1.0);
@@ -349,7 +441,11 @@ mod tests {
             for i in 0..texts.len() {
                 for j in i + 1..texts.len() {
                     let score = corpus.vectors[i].cosine(&corpus.vectors[j]);
-                    if groups[i] == groups[j] && score >= floor {
+                    let share = corpus.words[i]
+                        .iter()
+                        .any(|w| corpus.indexed(*w) && corpus.words[j].contains(w));
+                    let twins = !corpus.words[i].is_empty() && corpus.words[i] == corpus.words[j];
+                    if groups[i] == groups[j] && (share || twins) && score >= floor {
                         expected.push((i, j, score));
                     }
                 }
