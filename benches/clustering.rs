@@ -61,7 +61,11 @@ fn vocabulary(rng: &mut Rng, size: usize) -> Vec<String> {
 fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
     let regions: Vec<String> = (0..6).map(|r| format!("region-{r}")).collect();
     let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let words = vocabulary(&mut rng, 30_000);
+    // Vocabulary grows with the corpus as Heaps' law has it (V ∝ n^0.6): more consultations
+    // bring more place names, organisations and turns of phrase, not only more of the same
+    // words. 30,000 words at 25k entries.
+    let size = (70.0 * (n as f64).powf(0.6)) as usize;
+    let words = vocabulary(&mut rng, size);
     let mut entries = Vec::with_capacity(n);
     let mut line = vec![0usize; regions.len()];
     while entries.len() < n {
