@@ -9,6 +9,7 @@ use serde::Serialize;
 
 pub use crate::check::{load_and_validate, load_and_validate_with, validate, validate_with};
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::editorial::{Editorial, load_editorial};
 use crate::error::Error;
 use crate::load::{Project, Submission, display_name, find_project_files, load_project};
 use crate::merge::{Consolidated, check_nothing_lost, consolidate};
@@ -106,6 +107,66 @@ impl BuildOutcome {
     }
 }
 
+/// A project loaded, validated and consolidated: what `build` typesets and `review` shows.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The project as loaded.
+    pub project: Project,
+    /// The consolidated entries, proven to hold every input entry exactly once.
+    pub consolidated: Consolidated,
+    /// Warnings so far (errors would have stopped here).
+    pub diagnostics: Diagnostics,
+}
+
+/// Loads, validates and consolidates a project under its `editorial.toml`, and proves that
+/// nothing was lost. Errors in the submissions or in `editorial.toml` (and warnings under
+/// `strict`) stop here.
+pub fn prepare(root: &Path, strict: bool) -> Result<Prepared, Error> {
+    prepare_with(root, strict, &Silent, &mut Timings::default())
+}
+
+/// [`prepare`], telling `progress` which stage it is in and adding to `timings`.
+pub fn prepare_with(
+    root: &Path,
+    strict: bool,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Prepared, Error> {
+    let (project, mut diagnostics) = load_and_validate_with(root, strict, progress, timings)?;
+    let editorial = load_editorial_into(root, &mut diagnostics)?;
+    let consolidated = timings.time(Stage::Merge, progress, || {
+        consolidate_checked(&project, &editorial, &mut diagnostics)
+    })?;
+    if strict {
+        diagnostics.make_strict();
+    }
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Input(Box::new(diagnostics)));
+    }
+    Ok(Prepared {
+        project,
+        consolidated,
+        diagnostics,
+    })
+}
+
+/// Reads `editorial.toml` (when there is one), adding its problems; errors in it stop here.
+fn load_editorial_into(root: &Path, diagnostics: &mut Diagnostics) -> Result<Editorial, Error> {
+    let loaded = load_editorial(root);
+    if let Some(source) = &loaded.source {
+        diagnostics.add_source(source);
+    }
+    diagnostics.extend(loaded.diagnostics);
+    match loaded.value {
+        Some(editorial) => Ok(editorial),
+        None => {
+            diagnostics.sort();
+            Err(Error::Input(Box::new(std::mem::take(diagnostics))))
+        }
+    }
+}
+
 /// Builds `out/report.pdf`, `out/report.typ` and `out/consolidated.json`, and with `print` the
 /// printer's copy `out/report-print.pdf`; with `region`, only that submission's proof.
 ///
@@ -121,9 +182,11 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     if let Some(id) = &options.region {
         return build_proof(options, id, progress, timings);
     }
-    let (project, mut diagnostics) =
-        load_and_validate_with(&options.root, options.strict, progress, &mut timings)?;
-    let consolidated = timings.time(Stage::Merge, progress, || consolidate_checked(&project))?;
+    let Prepared {
+        project,
+        consolidated,
+        mut diagnostics,
+    } = prepare_with(&options.root, options.strict, progress, &mut timings)?;
 
     let templates = Templates::load(&options.root)?;
     let source = timings.time(Stage::Render, progress, || {
@@ -242,7 +305,13 @@ fn build_proof(
     if diagnostics.has_errors() {
         return Err(Error::Input(Box::new(diagnostics)));
     }
-    let consolidated = timings.time(Stage::Merge, progress, || consolidate_checked(&project))?;
+    // A host's proof shows the editors' decisions when they can be read, and never waits for
+    // problems in editorial.toml to be fixed.
+    let editorial = load_editorial(&options.root).value.unwrap_or_default();
+    let mut decisions = Diagnostics::default();
+    let consolidated = timings.time(Stage::Merge, progress, || {
+        consolidate_checked(&project, &editorial, &mut decisions)
+    })?;
     let templates = Templates::load(&options.root)?;
     let fonts = FontSet::with_paths(&options.font_paths)?;
     let standards = standards_for(options, &project, &fonts, &mut diagnostics);
@@ -307,8 +376,15 @@ fn unknown_region(id: &str, submissions: &[Submission]) -> Error {
 }
 
 /// Merges, and proves that nothing was lost before anything is written.
-fn consolidate_checked(project: &Project) -> Result<Consolidated, Error> {
-    let consolidated = consolidate(project);
+/// Consolidates under the editors' decisions, adds what the decisions caused (stale or
+/// conflicting ones), and proves that every input entry is in exactly one consolidated entry.
+fn consolidate_checked(
+    project: &Project,
+    editorial: &Editorial,
+    diagnostics: &mut Diagnostics,
+) -> Result<Consolidated, Error> {
+    let consolidated = consolidate(project, editorial);
+    diagnostics.extend(consolidated.diagnostics.iter().cloned());
     check_nothing_lost(project, &consolidated).map_err(|message| Error::Usage {
         message: format!("internal error, nothing was written: {message}"),
         hint: Some("please report this with the submission files".to_owned()),

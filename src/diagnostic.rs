@@ -71,11 +71,22 @@ pub enum Code {
     MissingGlyph,
     /// Text that runs out of its table cell, box or page.
     LayoutOverflow,
+    /// A `[dedup]` setting of `report.toml` out of its range.
+    BadSetting,
+    /// A decision in `editorial.toml` that cannot be applied as written: a reference that is
+    /// not one, a merge of a single entry, an issue merged with a strategy, an empty wording.
+    BadDecision,
+    /// Decisions in `editorial.toml` that contradict each other.
+    ConflictingDecisions,
+    /// A decision in `editorial.toml` that no longer matches any entry.
+    StaleDecision,
+    /// A decision in `editorial.toml` that matched an entry whose wording has changed.
+    ChangedEntry,
 }
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 22] = [
+    pub const ALL: [Code; 27] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -98,6 +109,11 @@ impl Code {
         Code::TypesetterWarning,
         Code::MissingGlyph,
         Code::LayoutOverflow,
+        Code::BadSetting,
+        Code::BadDecision,
+        Code::ConflictingDecisions,
+        Code::StaleDecision,
+        Code::ChangedEntry,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -125,6 +141,11 @@ impl Code {
             Code::TypesetterWarning => "W006",
             Code::MissingGlyph => "W007",
             Code::LayoutOverflow => "W008",
+            Code::BadSetting => "E015",
+            Code::BadDecision => "E016",
+            Code::ConflictingDecisions => "E017",
+            Code::StaleDecision => "W009",
+            Code::ChangedEntry => "W010",
         }
     }
 
@@ -164,6 +185,13 @@ impl Code {
             Code::TypesetterWarning => "a warning from the typesetter about layout or fonts",
             Code::MissingGlyph => "a character no font can print (it would show as an empty box)",
             Code::LayoutOverflow => "text that runs out of its table cell, box or page",
+            Code::BadSetting => "a `[dedup]` setting in report.toml is out of range",
+            Code::BadDecision => "a decision in editorial.toml cannot be applied as written",
+            Code::ConflictingDecisions => "decisions in editorial.toml contradict each other",
+            Code::StaleDecision => "a decision in editorial.toml no longer matches any entry",
+            Code::ChangedEntry => {
+                "a decision in editorial.toml matched an entry whose wording changed"
+            }
         }
     }
 }

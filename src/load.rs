@@ -231,7 +231,7 @@ fn finish_submission(path: &Path, loaded: Loaded<SubmissionFile>) -> Loaded<Subm
 }
 
 impl<T> Loaded<T> {
-    fn map<U>(self, f: impl FnOnce(SourceFile, T) -> U) -> Loaded<U> {
+    pub(crate) fn map<U>(self, f: impl FnOnce(SourceFile, T) -> U) -> Loaded<U> {
         match (self.source, self.value) {
             (Some(source), Some(value)) => Loaded {
                 source: Some(source.clone()),
@@ -261,7 +261,7 @@ pub fn display_name(root: &Path, path: &Path) -> String {
 }
 
 /// Reads, decodes and parses one file.
-fn load_file<T: DeserializeOwned>(
+pub(crate) fn load_file<T: DeserializeOwned>(
     root: &Path,
     path: &Path,
     schema: &serde_json::Value,

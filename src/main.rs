@@ -42,6 +42,13 @@ enum Command {
         #[arg(long)]
         timings: bool,
     },
+    /// Show the merge decisions left to the editors: merged entries and near-misses, with the
+    /// lines to paste into editorial.toml.
+    Review {
+        /// How to print the review.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
     /// Check report.toml and submissions without building anything.
     Validate {
         /// Submission files or folders to check [default: ROOT/regions].
@@ -149,6 +156,7 @@ fn main() -> ExitCode {
             timings,
         } => run_validate(&root, &paths, format, strict, timings, out),
         Command::Init { id } => run_init(&root, &id, out),
+        Command::Review { format } => run_review(&root, format, out),
         Command::Watch { build } => {
             build_options(root, build, None).and_then(|o| run_watch(&o, out))
         }
@@ -349,6 +357,17 @@ fn run_fonts(font_paths: &[PathBuf]) -> Result<ExitCode, Error> {
             source,
             font.scripts.join(", ")
         );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_review(root: &Path, format: Format, out: Output) -> Result<ExitCode, Error> {
+    let prepared = consolidate::build::prepare(root, false)?;
+    let review = consolidate::review::Review::of(&prepared);
+    eprint!("{}", prepared.diagnostics.render_human(out.color));
+    match format {
+        Format::Human => print!("{}", review.render_human()),
+        Format::Json => println!("{}", review.to_json()),
     }
     Ok(ExitCode::SUCCESS)
 }

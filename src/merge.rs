@@ -1,19 +1,33 @@
 //! Stage 3, merge: every issue and strategy of every submission becomes part of exactly one
 //! consolidated entry, which keeps the wording of each original and where it came from.
 //!
-//! Entries merge when their text is the same after normalising Unicode form, case, white
-//! space and punctuation. Nothing is dropped: [`check_nothing_lost`] proves it before anything
-//! is written.
+//! Entries that say the same thing in different words are found in four steps: each wording is
+//! normalised ([`crate::normalise`]), weighed as a TF-IDF vector and compared with the entries
+//! that share its rarer words ([`crate::similarity`]), and the alike pairs are clustered under
+//! the editors' decisions ([`crate::cluster`], [`crate::editorial`]). Issues only ever merge
+//! with issues, strategies with strategies. The result does not depend on the order of the
+//! files or of the entries in them, nor on the number of threads: entries are put in a
+//! canonical order (by their content) before anything else happens.
+//!
+//! Nothing is dropped: [`check_nothing_lost`] proves it before anything is written.
 
+use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
-use serde::Serialize;
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 
+use crate::cluster::cluster;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::editorial::{Editorial, Reference, Sketch};
 use crate::load::{Project, Submission};
+use crate::model::DedupSettings;
+use crate::normalise::{NormalisedText, Normaliser};
+use crate::similarity::{Corpus, contrast};
 
 /// Whether an entry names a problem or a way to address one. They never merge with each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum EntryKind {
     /// A priority issue.
@@ -48,6 +62,28 @@ pub struct Entry {
     /// The workshop it came from.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub workshop: Option<String>,
+    /// The language of `text` (the submission's `language`), for stop words and stemming.
+    #[serde(skip)]
+    pub language: String,
+    /// How `editorial.toml` names this entry (`region:kind:fingerprint`); filled in by
+    /// consolidation, empty before.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub reference: String,
+}
+
+/// How a consolidated entry's printed wording was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Wording {
+    /// The entry has one original: its wording.
+    Only,
+    /// The original most alike to all the others (the highest sum of similarities); on a tie,
+    /// the one from the earliest consultation, then the first in alphabetical order.
+    MostCentral,
+    /// The original the editors chose in `editorial.toml`.
+    EditorsChoice,
+    /// The editors' own wording from `editorial.toml`.
+    EditorsText,
 }
 
 /// One concern, raised by one or more regions, with every original wording.
@@ -55,26 +91,61 @@ pub struct Entry {
 pub struct ConsolidatedEntry {
     /// Issue or strategy.
     pub kind: EntryKind,
-    /// The wording the report prints: see [`representative`].
+    /// The wording the report prints: see [`Wording`].
     pub text: String,
     /// The union of the sources' agenda points; empty when cross-cutting.
     pub agenda: Vec<i64>,
     /// The ids of the regions that raised it, in the order of their consultations.
     pub regions: Vec<String>,
-    /// Every original entry merged into this one.
+    /// Every original entry merged into this one, in the order of their consultations.
     pub sources: Vec<Entry>,
+    /// How `text` was chosen.
+    pub wording: Wording,
+    /// The lowest similarity between two of its originals (0 to 1); absent with one original.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cohesion: Option<f64>,
+    /// Whether a merge decision of the editors joined some of its originals.
+    pub merged_by_editors: bool,
+    /// For each source, its mean similarity to the other sources (none when alone): how well
+    /// each original fits the entry, for `consolidate review`.
+    #[serde(skip)]
+    pub agreement: Vec<Option<f64>>,
+}
+
+/// Two consolidated entries that were not merged although some of their originals are alike:
+/// a suggestion for the editors.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Suggestion {
+    /// The two entries, as indices into [`Consolidated::entries`], the smaller first.
+    pub entries: (usize, usize),
+    /// The most alike pair of originals, as indices into each entry's `sources`.
+    pub closest: (usize, usize),
+    /// Their similarity.
+    pub similarity: f64,
 }
 
 /// The consolidated model that the report is rendered from.
 #[derive(Debug, Clone, Serialize)]
 pub struct Consolidated {
     /// Entries ordered by first agenda point (cross-cutting last), kind, number of regions
-    /// (most first), then first appearance.
+    /// (most first), number of originals, then first appearance.
     pub entries: Vec<ConsolidatedEntry>,
+    /// Near-misses, most similar first.
+    #[serde(skip)]
+    pub suggestions: Vec<Suggestion>,
+    /// What applying `editorial.toml` found: stale, changed, malformed or conflicting decisions.
+    #[serde(skip)]
+    pub diagnostics: Vec<Diagnostic>,
+    /// The similarity at which entries merged.
+    #[serde(skip)]
+    pub threshold: f64,
+    /// The lowest similarity suggested.
+    #[serde(skip)]
+    pub suggest_from: f64,
 }
 
-/// The key two entries must share to merge: NFKC, lower case, punctuation and runs of white
-/// space turned into single spaces.
+/// The key W003 (the same entry twice in one submission) compares: NFKC, lower case,
+/// punctuation and runs of white space turned into single spaces.
 pub fn normalise(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
@@ -95,6 +166,13 @@ pub fn normalise(text: &str) -> String {
 /// Every issue and strategy of a submission, in the order it was written.
 pub fn entries_of(submission: &Submission) -> Vec<Entry> {
     let source = &submission.source;
+    let language = submission
+        .data
+        .consultation
+        .get_ref()
+        .language
+        .as_ref()
+        .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
     let mut entries = Vec::new();
     for workshop in &submission.data.workshop {
         let workshop = workshop.get_ref();
@@ -124,80 +202,291 @@ pub fn entries_of(submission: &Submission) -> Vec<Entry> {
                 original_lang: item_ref.original_lang.as_ref().map(|l| l.get_ref().clone()),
                 agenda,
                 workshop: title.clone(),
+                language: language.clone(),
+                reference: String::new(),
             });
         }
     }
     entries
 }
 
-/// Merges the entries of all submissions.
-pub fn consolidate(project: &Project) -> Consolidated {
+/// Merges the entries of all submissions under the project's `[dedup]` settings and the
+/// editors' decisions.
+pub fn consolidate(project: &Project, editorial: &Editorial) -> Consolidated {
     let entries: Vec<Entry> = project.submissions.iter().flat_map(entries_of).collect();
-    consolidate_entries(entries)
+    let regions: Vec<String> = project.submissions.iter().map(|s| s.id.clone()).collect();
+    consolidate_entries(entries, &regions, &project.settings.data.dedup, editorial)
 }
 
-/// Merges entries that say the same thing word for word. `entries` must be in submission
-/// order: the first source of a group gives its wording.
-pub fn consolidate_entries(entries: Vec<Entry>) -> Consolidated {
-    let mut groups: Vec<Vec<Entry>> = Vec::new();
-    let mut index: HashMap<(EntryKind, String), usize> = HashMap::new();
-    for entry in entries {
-        let key = (entry.kind, normalise(&entry.text));
-        match index.get(&key) {
-            Some(&group) => groups[group].push(entry),
-            None => {
-                index.insert(key, groups.len());
-                groups.push(vec![entry]);
-            }
-        }
-    }
-    let mut consolidated: Vec<(usize, ConsolidatedEntry)> = groups
-        .into_iter()
+/// The references of entries: region, kind and the fingerprint of their words under the
+/// default normalisation, so that changing `[dedup]` settings never invalidates a decision.
+pub fn references(entries: &[Entry], normalised: Option<&[NormalisedText]>) -> Vec<Reference> {
+    let standard = Normaliser::default();
+    entries
+        .par_iter()
         .enumerate()
-        .map(|(order, sources)| {
-            let agenda: BTreeSet<i64> = sources
-                .iter()
-                .flat_map(|s| s.agenda.iter().copied())
-                .collect();
-            let mut regions: Vec<String> = Vec::new();
-            for source in &sources {
-                if !regions.contains(&source.region) {
-                    regions.push(source.region.clone());
+        .map(|(i, entry)| {
+            let own;
+            let text = match normalised {
+                Some(texts) => &texts[i],
+                None => {
+                    own = standard.normalise(&entry.text, &entry.language);
+                    &own
                 }
-            }
-            let entry = ConsolidatedEntry {
-                kind: sources[0].kind,
-                text: representative(&sources).to_owned(),
-                agenda: agenda.into_iter().collect(),
-                regions,
-                sources,
             };
-            (order, entry)
+            let sketch = if text.tokens.is_empty() {
+                let folded = crate::normalise::fold(&entry.text);
+                Sketch::of(&crate::normalise::words(&folded))
+            } else {
+                Sketch::of(&text.tokens)
+            };
+            Reference {
+                region: entry.region.clone(),
+                kind: entry.kind,
+                sketch,
+            }
+        })
+        .collect()
+}
+
+/// Merges entries that say the same thing. `regions` lists the region ids in the order of
+/// their consultations (the order sources and regions are shown in); the result does not
+/// depend on the order of `entries`.
+pub fn consolidate_entries(
+    mut entries: Vec<Entry>,
+    regions: &[String],
+    settings: &DedupSettings,
+    editorial: &Editorial,
+) -> Consolidated {
+    entries.sort_by(|a, b| canonical_key(a).cmp(&canonical_key(b)));
+    let normaliser = Normaliser::new(settings);
+    let texts: Vec<NormalisedText> = entries
+        .par_iter()
+        .map(|e| normaliser.normalise(&e.text, &e.language))
+        .collect();
+    let standard = normaliser == Normaliser::default();
+    let references = references(&entries, standard.then_some(texts.as_slice()));
+    for (entry, reference) in entries.iter_mut().zip(&references) {
+        entry.reference = reference.to_string();
+    }
+    let corpus = Corpus::new(&texts);
+    let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
+    let (threshold, suggest_from) = (settings.threshold(), settings.suggest_from());
+    let adjust = |a: usize, b: usize| contrast(&texts[a], &texts[b]);
+    let pairs = corpus.similar_pairs(&kinds, suggest_from, adjust);
+    let resolved = editorial.resolve(&entries, &references);
+    let clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);
+    let mut diagnostics = resolved.diagnostics;
+
+    let rank: HashMap<&str, usize> = regions
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.as_str(), i))
+        .collect();
+    let rank_of = |region: &str| rank.get(region).copied().unwrap_or(usize::MAX);
+    let mut wordings_by_entry: HashMap<usize, Vec<&crate::editorial::WordingChoice>> =
+        HashMap::new();
+    for choice in &resolved.wordings {
+        wordings_by_entry
+            .entry(choice.entry)
+            .or_default()
+            .push(choice);
+    }
+
+    // Each cluster's members in the order the report shows them: by consultation, then place.
+    let ordered_members: Vec<Vec<usize>> = clustering
+        .clusters
+        .iter()
+        .map(|members| {
+            let mut members = members.clone();
+            members.sort_by(|&a, &b| {
+                let key = |i: usize| {
+                    (
+                        rank_of(&entries[i].region),
+                        &entries[i].file,
+                        entries[i].line,
+                        i,
+                    )
+                };
+                key(a).cmp(&key(b))
+            });
+            members
         })
         .collect();
-    consolidated.sort_by_key(|(order, e)| {
+    let mut built: Vec<(usize, ConsolidatedEntry)> = Vec::with_capacity(ordered_members.len());
+    for (cluster_index, members) in ordered_members.iter().enumerate() {
+        let similarity =
+            |a: usize, b: usize| corpus.vectors[a].cosine(&corpus.vectors[b]) * adjust(a, b);
+        let mut choices: Vec<&crate::editorial::WordingChoice> = members
+            .iter()
+            .filter_map(|m| wordings_by_entry.get(m))
+            .flatten()
+            .copied()
+            .collect();
+        choices.sort_by_key(|c| c.span.start);
+        choices.dedup_by(|a, b| a.text == b.text && a.entry == b.entry);
+        if choices.len() > 1
+            && let Some(source) = &editorial.source
+        {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ConflictingDecisions,
+                    source,
+                    choices[1].span.clone(),
+                    "a second wording for an entry that already has one",
+                )
+                .with_related(source, choices[0].span.clone(), "first wording here")
+                .with_help("these entries are merged into one; keep one wording decision for it"),
+            );
+        }
+        let (text, wording) = match choices.first() {
+            Some(choice) => match &choice.text {
+                Some(text) => (text.clone(), Wording::EditorsText),
+                None => (entries[choice.entry].text.clone(), Wording::EditorsChoice),
+            },
+            None if members.len() == 1 => (entries[members[0]].text.clone(), Wording::Only),
+            None => {
+                // Ties go to the earliest consultation, then to the text (a capital sorts
+                // first): never to the line, which moves when a host reorders the file.
+                let mut by_preference = members.clone();
+                by_preference.sort_by(|&a, &b| {
+                    let key = |i: usize| (rank_of(&entries[i].region), &entries[i].text, i);
+                    key(a).cmp(&key(b))
+                });
+                let central = most_central(&by_preference, &similarity);
+                (entries[central].text.clone(), Wording::MostCentral)
+            }
+        };
+        let cohesion = (members.len() > 1).then(|| {
+            let mut lowest = 1.0f64;
+            for (i, &a) in members.iter().enumerate() {
+                for &b in &members[i + 1..] {
+                    lowest = lowest.min(similarity(a, b));
+                }
+            }
+            lowest
+        });
+        let agreement: Vec<Option<f64>> = members
+            .iter()
+            .map(|&m| {
+                let others = members.iter().filter(|&&o| o != m);
+                let sum: f64 = others.map(|&o| similarity(m.min(o), m.max(o))).sum();
+                (members.len() > 1).then(|| sum / (members.len() - 1) as f64)
+            })
+            .collect();
+        let agenda: BTreeSet<i64> = members
+            .iter()
+            .flat_map(|&m| entries[m].agenda.iter().copied())
+            .collect();
+        let mut entry_regions: Vec<String> = Vec::new();
+        for &m in members {
+            if !entry_regions.contains(&entries[m].region) {
+                entry_regions.push(entries[m].region.clone());
+            }
+        }
+        let entry = ConsolidatedEntry {
+            kind: entries[members[0]].kind,
+            text,
+            agenda: agenda.into_iter().collect(),
+            regions: entry_regions,
+            sources: members.iter().map(|&m| entries[m].clone()).collect(),
+            wording,
+            cohesion,
+            merged_by_editors: members.len() > 1
+                && members.iter().any(|&m| resolved.merged_by_editors[m]),
+            agreement,
+        };
+        built.push((cluster_index, entry));
+    }
+    built.sort_by(|(_, a), (_, b)| {
+        let first = |e: &ConsolidatedEntry| {
+            let s = &e.sources[0];
+            (rank_of(&s.region), s.file.clone(), s.line)
+        };
         (
-            e.agenda.first().copied().unwrap_or(i64::MAX),
-            e.kind,
-            std::cmp::Reverse(e.regions.len()),
-            *order,
+            a.agenda.first().copied().unwrap_or(i64::MAX),
+            a.kind,
+            Reverse(a.regions.len()),
+            Reverse(a.sources.len()),
+            first(a),
         )
+            .cmp(&(
+                b.agenda.first().copied().unwrap_or(i64::MAX),
+                b.kind,
+                Reverse(b.regions.len()),
+                Reverse(b.sources.len()),
+                first(b),
+            ))
     });
+    let mut position_of_cluster = vec![0; built.len()];
+    for (position, (cluster_index, _)) in built.iter().enumerate() {
+        position_of_cluster[*cluster_index] = position;
+    }
+    let suggestions = clustering
+        .near_misses
+        .iter()
+        .map(|miss| {
+            let (ca, cb) = miss.clusters;
+            let (pa, pb) = (position_of_cluster[ca], position_of_cluster[cb]);
+            let place = |cluster: usize, entry: usize| {
+                ordered_members[cluster]
+                    .iter()
+                    .position(|&m| m == entry)
+                    .unwrap_or(0)
+            };
+            let (sa, sb) = (place(ca, miss.pair.0), place(cb, miss.pair.1));
+            let (entries, closest) = if pa < pb {
+                ((pa, pb), (sa, sb))
+            } else {
+                ((pb, pa), (sb, sa))
+            };
+            Suggestion {
+                entries,
+                closest,
+                similarity: miss.similarity,
+            }
+        })
+        .collect();
     Consolidated {
-        entries: consolidated.into_iter().map(|(_, e)| e).collect(),
+        entries: built.into_iter().map(|(_, e)| e).collect(),
+        suggestions,
+        diagnostics,
+        threshold,
+        suggest_from,
     }
 }
 
-/// The wording a group is printed with: the earliest consultation's, unless it starts in lower
-/// case and a later one starts with a capital (the same words, typed more carefully).
-fn representative(sources: &[Entry]) -> &str {
-    let capitalised = |e: &&Entry| !e.text.trim_start().starts_with(char::is_lowercase);
-    sources
-        .iter()
-        .find(capitalised)
-        .unwrap_or(&sources[0])
-        .text
-        .as_str()
+/// The order entries are processed in, from their content alone, so that reordering a
+/// submission or the files changes nothing.
+fn canonical_key(entry: &Entry) -> impl Ord + '_ {
+    (
+        entry.kind,
+        &entry.region,
+        &entry.text,
+        &entry.original,
+        &entry.agenda,
+        &entry.workshop,
+        &entry.file,
+        entry.line,
+    )
+}
+
+/// The member most alike to all the others: the highest sum of similarities; on a tie, the
+/// first in `members`.
+fn most_central(members: &[usize], similarity: &impl Fn(usize, usize) -> f64) -> usize {
+    let mut best = (members[0], f64::MIN);
+    for &m in members {
+        let sum: f64 = members
+            .iter()
+            .filter(|&&o| o != m)
+            .map(|&o| similarity(m.min(o), m.max(o)))
+            .sum();
+        // A margin, so that sums equal but for rounding count as a tie.
+        if sum > best.1 + 1e-9 {
+            best = (m, sum);
+        }
+    }
+    best.0
 }
 
 /// Proves that every input entry is in exactly one consolidated entry, and that nothing else
@@ -251,7 +540,19 @@ mod tests {
             original_lang: None,
             agenda: agenda.to_vec(),
             workshop: None,
+            language: "en".to_owned(),
+            reference: String::new(),
         }
+    }
+
+    fn merge(entries: Vec<Entry>) -> Consolidated {
+        let regions = ["a", "b", "c"].map(str::to_owned);
+        consolidate_entries(
+            entries,
+            &regions,
+            &DedupSettings::default(),
+            &Editorial::default(),
+        )
     }
 
     #[test]
@@ -267,7 +568,7 @@ mod tests {
 
     #[test]
     fn identical_entries_merge_and_keep_every_region() {
-        let merged = consolidate_entries(vec![
+        let merged = merge(vec![
             entry(EntryKind::Issue, "a", 3, "Access to justice", &[7]),
             entry(EntryKind::Issue, "b", 9, "access to justice.", &[2]),
             entry(EntryKind::Strategy, "b", 12, "Access to justice", &[7]),
@@ -278,10 +579,94 @@ mod tests {
         assert_eq!(first.regions, ["a", "b"]);
         assert_eq!(first.agenda, [2, 7]);
         assert_eq!(first.text, "Access to justice");
+        assert_eq!(first.wording, Wording::MostCentral);
+        assert_eq!(
+            merged.entries[1].kind,
+            EntryKind::Strategy,
+            "never merged with the issue"
+        );
         assert_eq!(
             merged.entries[2].agenda,
             Vec::<i64>::new(),
             "cross-cutting last"
         );
+    }
+
+    #[test]
+    fn spelling_variants_and_articles_merge() {
+        let merged = merge(vec![
+            entry(
+                EntryKind::Issue,
+                "a",
+                1,
+                "Criminalization of migrant workers and immigrant communities",
+                &[7],
+            ),
+            entry(
+                EntryKind::Issue,
+                "b",
+                1,
+                "The criminalisation of migrant workers and of immigrant communities",
+                &[7],
+            ),
+            entry(
+                EntryKind::Issue,
+                "c",
+                1,
+                "Recruitment fees charged to workers",
+                &[1],
+            ),
+        ]);
+        assert_eq!(merged.entries.len(), 2);
+        let criminalisation = &merged.entries[1];
+        assert_eq!(criminalisation.regions, ["a", "b"]);
+        assert!(criminalisation.cohesion.unwrap() > 0.9);
+        assert!(
+            criminalisation
+                .sources
+                .iter()
+                .all(|s| !s.reference.is_empty())
+        );
+    }
+
+    #[test]
+    fn the_most_central_wording_is_printed() {
+        let merged = merge(vec![
+            entry(
+                EntryKind::Issue,
+                "a",
+                1,
+                "Wage theft from migrant workers in agriculture",
+                &[2],
+            ),
+            entry(
+                EntryKind::Issue,
+                "b",
+                1,
+                "Wage theft from migrant workers",
+                &[2],
+            ),
+            entry(
+                EntryKind::Issue,
+                "c",
+                1,
+                "Wage theft from migrant workers in construction",
+                &[2],
+            ),
+        ]);
+        assert_eq!(merged.entries.len(), 1);
+        assert_eq!(merged.entries[0].text, "Wage theft from migrant workers");
+        assert_eq!(merged.entries[0].regions, ["a", "b", "c"]);
+    }
+
+    #[test]
+    fn entries_are_ordered_by_how_many_regions_raised_them() {
+        let merged = merge(vec![
+            entry(EntryKind::Issue, "a", 1, "Detention of children", &[3]),
+            entry(EntryKind::Issue, "a", 2, "Deaths at sea", &[3]),
+            entry(EntryKind::Issue, "b", 1, "Deaths at sea", &[3]),
+        ]);
+        assert_eq!(merged.entries[0].text, "Deaths at sea");
+        assert_eq!(merged.entries[1].text, "Detention of children");
     }
 }

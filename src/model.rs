@@ -163,6 +163,83 @@ pub struct ReportSettings {
     /// The agenda, in the order the report presents it.
     #[schemars(with = "Vec<AgendaPoint>")]
     pub agenda: Vec<Spanned<AgendaPoint>>,
+    /// How entries from different regions are found to say the same thing.
+    #[serde(default)]
+    #[schemars(with = "Option<DedupSettings>")]
+    pub dedup: DedupSettings,
+}
+
+/// The `[dedup]` table of `report.toml`: when two entries count as the same concern.
+///
+/// Every field has a default chosen on the labelled set in `tests/fixtures/dedup/`, so most
+/// reports never write this table; it exists for a report whose regions write very alike (or
+/// very differently) and whose editors want fewer (or more) automatic merges.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DedupSettings {
+    /// Entries at least this similar (0 to 1) merge automatically.
+    #[serde(default = "default_threshold")]
+    #[schemars(with = "f64", example = 0.37)]
+    pub threshold: Spanned<f64>,
+    /// Pairs from this similarity up to the threshold are shown by `consolidate review` as
+    /// suggestions for the editors.
+    #[serde(default = "default_suggest_from")]
+    #[schemars(with = "f64", example = 0.2)]
+    pub suggest_from: Spanned<f64>,
+    /// British and American spellings count as one word ("labour", "labor").
+    #[serde(default = "yes")]
+    pub spelling_variants: bool,
+    /// Words are reduced to their stem in the submission's language ("workers", "worker").
+    #[serde(default = "yes")]
+    pub stemming: bool,
+    /// Function words ("the", "of") are ignored; negations ("no", "not") never are.
+    #[serde(default = "yes")]
+    pub stop_words: bool,
+    /// More words to ignore when comparing entries, e.g. a word every entry of a report uses.
+    #[serde(default)]
+    pub extra_stop_words: Vec<String>,
+}
+
+/// The default [`DedupSettings::threshold`].
+pub const DEFAULT_THRESHOLD: f64 = 0.37;
+/// The default [`DedupSettings::suggest_from`].
+pub const DEFAULT_SUGGEST_FROM: f64 = 0.2;
+
+fn default_threshold() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_THRESHOLD)
+}
+
+fn default_suggest_from() -> Spanned<f64> {
+    Spanned::new(0..0, DEFAULT_SUGGEST_FROM)
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for DedupSettings {
+    fn default() -> Self {
+        DedupSettings {
+            threshold: default_threshold(),
+            suggest_from: default_suggest_from(),
+            spelling_variants: true,
+            stemming: true,
+            stop_words: true,
+            extra_stop_words: Vec::new(),
+        }
+    }
+}
+
+impl DedupSettings {
+    /// The merge threshold.
+    pub fn threshold(&self) -> f64 {
+        *self.threshold.get_ref()
+    }
+
+    /// The lowest similarity shown as a suggestion.
+    pub fn suggest_from(&self) -> f64 {
+        *self.suggest_from.get_ref()
+    }
 }
 
 /// The paper the report is laid out for.

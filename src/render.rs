@@ -18,7 +18,7 @@ use serde::Serialize;
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 use crate::load::{Project, Submission};
-use crate::merge::{Consolidated, ConsolidatedEntry, EntryKind};
+use crate::merge::{Consolidated, ConsolidatedEntry, EntryKind, Wording};
 use crate::model::{Date, Item};
 
 /// The name of the auto-escape mode for Typst templates.
@@ -347,6 +347,8 @@ pub struct PointEntries {
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryView {
     text: String,
+    /// How the originals came together and how the wording was chosen, for the editorial annex.
+    how: String,
     kind: EntryKind,
     regions: Vec<String>,
     /// The regions' short labels, in the same order.
@@ -584,6 +586,7 @@ impl ReportView {
         let code_of = |id: &str| codes.get(id).cloned().unwrap_or_else(|| id.to_owned());
         let entry_view = |e: &ConsolidatedEntry| EntryView {
             text: e.text.clone(),
+            how: how_merged(e),
             kind: e.kind,
             regions: e.regions.iter().map(|id| name_of(id)).collect(),
             codes: e.regions.iter().map(|id| code_of(id)).collect(),
@@ -892,6 +895,24 @@ fn convergent_alt(entries: &[EntryView], regions: usize) -> String {
         ));
     }
     parts.join(" ")
+}
+
+/// One sentence for the editorial annex: who merged an entry, and whose wording it prints.
+fn how_merged(entry: &ConsolidatedEntry) -> String {
+    let merged = match (entry.merged_by_editors, entry.cohesion) {
+        (true, _) => "Merged by the editors.".to_owned(),
+        (false, Some(cohesion)) => {
+            format!("Merged automatically: every two originals at least {cohesion:.2} alike.")
+        }
+        (false, None) => String::new(),
+    };
+    let wording = match entry.wording {
+        Wording::Only => "",
+        Wording::MostCentral => " Printed in the wording most alike to the others.",
+        Wording::EditorsChoice => " Printed in the wording the editors chose.",
+        Wording::EditorsText => " Printed in the editors' own wording.",
+    };
+    format!("{merged}{wording}").trim().to_owned()
 }
 
 /// A consultation at a glance, with the label the report prints for it.

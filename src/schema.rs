@@ -33,6 +33,12 @@ pub fn report_schema() -> &'static Json {
     SCHEMA.get_or_init(generate::<ReportSettings>)
 }
 
+/// The schema of `editorial.toml`.
+pub fn editorial_schema() -> &'static Json {
+    static SCHEMA: OnceLock<Json> = OnceLock::new();
+    SCHEMA.get_or_init(generate::<crate::editorial::EditorialFile>)
+}
+
 /// Draft 7, the newest draft that TOML editors' schema support fully understands.
 fn generate<T: schemars::JsonSchema>() -> Json {
     let generator = schemars::generate::SchemaSettings::draft07().into_generator();

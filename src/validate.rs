@@ -95,7 +95,47 @@ fn check_settings(settings: &Settings) -> Vec<Diagnostic> {
             &mut found,
         );
     }
+    check_dedup_settings(source, &data.dedup, &mut found);
     found
+}
+
+/// `[dedup]`: the threshold between 0 and 1, and suggestions starting at or below it. A
+/// threshold of 0 would merge everything into one entry per kind; above 1, nothing.
+fn check_dedup_settings(
+    source: &SourceFile,
+    dedup: &crate::model::DedupSettings,
+    found: &mut Vec<Diagnostic>,
+) {
+    let threshold = dedup.threshold();
+    if !(threshold > 0.0 && threshold <= 1.0) {
+        found.push(
+            Diagnostic::new(
+                Code::BadSetting,
+                source,
+                dedup.threshold.span(),
+                format!("the threshold {threshold} is not between 0 and 1"),
+            )
+            .with_help(format!(
+                "entries at least this similar are merged; the default is {}",
+                crate::model::DEFAULT_THRESHOLD
+            )),
+        );
+    }
+    let suggest_from = dedup.suggest_from();
+    if !(suggest_from > 0.0 && suggest_from <= threshold) {
+        found.push(
+            Diagnostic::new(
+                Code::BadSetting,
+                source,
+                dedup.suggest_from.span(),
+                format!("`suggest_from` is {suggest_from}, but it must be above 0 and not above the threshold ({threshold})"),
+            )
+            .with_help(format!(
+                "`consolidate review` suggests pairs from this similarity up to the threshold; the default is {}",
+                crate::model::DEFAULT_SUGGEST_FROM
+            )),
+        );
+    }
 }
 
 fn check_format(source: &SourceFile, format: &Spanned<i64>, found: &mut Vec<Diagnostic>) {

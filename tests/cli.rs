@@ -236,3 +236,36 @@ fn fonts_lists_the_bundled_fonts_and_their_scripts() {
         "{serif}"
     );
 }
+
+#[test]
+fn review_prints_json_for_tools_and_text_for_people() {
+    let root = fixture("consolidation");
+    let output = consolidate(&[
+        "review",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let review: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(review["suggestions"].as_array().unwrap().len(), 1);
+    assert!(
+        review["suggestions"][0]["merge"]
+            .as_str()
+            .unwrap()
+            .starts_with("[\"north:issue:")
+    );
+    let output = consolidate(&["review", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.contains("to merge them, add to `merge = [` in editorial.toml:"),
+        "{text}"
+    );
+}

@@ -1,0 +1,139 @@
+//! How consolidation scales: normalising, indexing, scoring and clustering 25k, 50k and 100k
+//! synthetic entries. The target is at most 5 s at 100k on a 2-core machine, and at most 2.5×
+//! the time per doubling (near-linear); no test asserts a duration, this bench measures it.
+//!
+//! Run with `cargo bench --bench clustering`; add `-- --measurement-time 20` for steadier
+//! figures.
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use consolidate::editorial::Editorial;
+use consolidate::merge::{Entry, EntryKind, consolidate_entries};
+use consolidate::model::DedupSettings;
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+
+/// A small, seeded xorshift generator: the same entries on every run.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    /// A skewed pick in `0..n`: low numbers are much more frequent, as common words are.
+    fn skewed(&mut self, n: usize) -> usize {
+        let r = self.below(n) as u64;
+        ((r * r) / n as u64) as usize
+    }
+}
+
+/// A vocabulary of made-up English-looking words with suffixes the stemmer works on.
+fn vocabulary(rng: &mut Rng, size: usize) -> Vec<String> {
+    const ONSETS: [&str; 16] = [
+        "b", "c", "d", "f", "g", "l", "m", "n", "p", "r", "s", "t", "v", "tr", "st", "pl",
+    ];
+    const VOWELS: [&str; 6] = ["a", "e", "i", "o", "u", "ou"];
+    const SUFFIXES: [&str; 7] = ["", "s", "ing", "ation", "ed", "ment", "ity"];
+    (0..size)
+        .map(|_| {
+            let mut word = String::new();
+            for _ in 0..2 + rng.below(3) {
+                word.push_str(ONSETS[rng.below(ONSETS.len())]);
+                word.push_str(VOWELS[rng.below(VOWELS.len())]);
+            }
+            word.push_str(SUFFIXES[rng.below(SUFFIXES.len())]);
+            word
+        })
+        .collect()
+}
+
+/// `n` entries from six regions: families of one to six entries that share a base wording,
+/// each member varied as drafters vary it (a word dropped, a qualifier added, words reordered,
+/// a word's inflection changed), with common words everywhere.
+fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
+    let regions: Vec<String> = (0..6).map(|r| format!("region-{r}")).collect();
+    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
+    // Vocabulary grows with the corpus as Heaps' law has it (V ∝ n^0.6): more consultations
+    // bring more place names, organisations and turns of phrase, not only more of the same
+    // words. 30,000 words at 25k entries.
+    let size = (70.0 * (n as f64).powf(0.6)) as usize;
+    let words = vocabulary(&mut rng, size);
+    let mut entries = Vec::with_capacity(n);
+    let mut line = vec![0usize; regions.len()];
+    while entries.len() < n {
+        let base: Vec<usize> = (0..5 + rng.below(8))
+            .map(|_| rng.skewed(words.len()))
+            .collect();
+        let kind = if rng.below(2) == 0 {
+            EntryKind::Issue
+        } else {
+            EntryKind::Strategy
+        };
+        let family = 1 + rng.skewed(6);
+        for _ in 0..family.min(n - entries.len()) {
+            let mut member = base.clone();
+            match rng.below(4) {
+                0 if member.len() > 3 => {
+                    member.remove(rng.below(member.len()));
+                }
+                1 => member.push(rng.skewed(words.len())),
+                2 => member.reverse(),
+                _ => {}
+            }
+            let mut text: Vec<String> = member.iter().map(|&w| words[w].clone()).collect();
+            let changed = rng.below(text.len());
+            text[changed].push('s');
+            let region = rng.below(regions.len());
+            line[region] += 1;
+            entries.push(Entry {
+                kind,
+                region: regions[region].clone(),
+                file: format!("regions/{}.toml", regions[region]),
+                line: line[region],
+                text: text.join(" "),
+                original: None,
+                original_lang: None,
+                agenda: vec![1 + rng.below(8) as i64],
+                workshop: None,
+                language: "en".to_owned(),
+                reference: String::new(),
+            });
+        }
+    }
+    (entries, regions)
+}
+
+fn clustering(c: &mut Criterion) {
+    let settings = DedupSettings::default();
+    let editorial = Editorial::default();
+    let mut group = c.benchmark_group("consolidate_entries");
+    group
+        .sample_size(10)
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(10));
+    for n in [25_000, 50_000, 100_000] {
+        let (entries, regions) = synthetic_entries(n);
+        group.bench_with_input(BenchmarkId::from_parameter(n), &entries, |b, entries| {
+            b.iter(|| {
+                black_box(consolidate_entries(
+                    entries.clone(),
+                    &regions,
+                    &settings,
+                    &editorial,
+                ))
+            });
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, clustering);
+criterion_main!(benches);

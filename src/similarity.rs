@@ -1,0 +1,457 @@
+//! How alike two entries are: TF-IDF weighted character 4-grams of their normalised words,
+//! compared by cosine, and the pairs worth comparing found through an inverted index, so that
+//! the cost grows with the number of entries rather than with its square.
+//!
+//! Each normalised word is cut into the 4-character pieces of `^word$` ("^rat", "rati", "atif",
+//! "tif$"): pieces let "ratify" and "ratification", "detain" and "detention" share most of
+//! their weight where stemming leaves them apart, and a typo costs one piece, not the word.
+//! On the labelled set (`tests/fixtures/dedup/`) pieces of 4 beat whole words, pieces of 3 and
+//! of 5, and mixes of words and pieces.
+//!
+//! Pieces that few entries use (high inverse document frequency) weigh most: two entries that
+//! share "kafala" share more than two that share "migrant".
+//!
+//! Pairs are found through an inverted index of normalised words: two entries are compared
+//! when they share a word that at most [`MAX_POSTING`] entries use, or have the very same
+//! words. Each entry looks up only its own words, so the work grows with the number of
+//! entries times the length of the posting lists, which the cap bounds: near-linear. A word
+//! used by more entries than that ("migrant" in a large corpus) carries too little weight to
+//! make two entries alike on its own; in a report of a few hundred entries every word is
+//! indexed, and no pair that shares a word is missed.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::normalise::NormalisedText;
+
+/// The longest posting list of the word index: words used by more entries than this do not
+/// bring entries together on their own (see the module documentation).
+pub const MAX_POSTING: usize = 100;
+
+/// The length of the character pieces words are compared by.
+pub const PIECE_LENGTH: usize = 4;
+
+/// How much of a pair's similarity is kept when the two push in opposite directions ("expand"
+/// against "phase out") or name different numbers (Convention 189 against the 1990 Convention):
+/// half, which takes most such pairs below the threshold but keeps them as suggestions.
+pub const CONTRAST_FACTOR: f64 = 0.5;
+
+/// The factor a pair's cosine is multiplied by for what word overlap cannot see: opposite
+/// stances, and numbers that differ (both entries name numbers, none in common).
+pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
+    let mut factor = 1.0;
+    if a.stance.opposes(b.stance) {
+        factor *= CONTRAST_FACTOR;
+    }
+    /// The numbers an entry names ("1990", "189").
+    fn numbers(t: &NormalisedText) -> Vec<&str> {
+        t.tokens
+            .iter()
+            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
+            .map(String::as_str)
+            .collect()
+    }
+    let (na, nb) = (numbers(a), numbers(b));
+    if !na.is_empty() && !nb.is_empty() && !na.iter().any(|n| nb.contains(n)) {
+        factor *= CONTRAST_FACTOR;
+    }
+    factor
+}
+
+/// The character pieces of a word, as stable 64-bit hashes: all 4-character windows of
+/// `^word$`, or the whole of it when shorter.
+fn pieces(word: &str, out: &mut Vec<u64>) {
+    let padded: Vec<char> = std::iter::once('^')
+        .chain(word.chars())
+        .chain(std::iter::once('$'))
+        .collect();
+    let hash = |chars: &[char]| {
+        let mut h = 0xcbf2_9ce4_8422_2325_u64;
+        for c in chars {
+            for byte in (*c as u32).to_le_bytes() {
+                h ^= u64::from(byte);
+                h = h.wrapping_mul(0x0000_0100_0000_01b3);
+            }
+        }
+        h
+    };
+    if padded.len() <= PIECE_LENGTH {
+        out.push(hash(&padded));
+    } else {
+        out.extend(padded.windows(PIECE_LENGTH).map(hash));
+    }
+}
+
+/// An entry as a unit-length vector of weighted pieces: `(piece id, weight)`, ids ascending.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermVector {
+    terms: Vec<(u32, f32)>,
+}
+
+impl TermVector {
+    /// The cosine of two unit vectors: 0 (no word in common) to 1 (the same words, equally
+    /// weighted). Summed in word-id order, so the result never depends on threads.
+    pub fn cosine(&self, other: &TermVector) -> f64 {
+        let (mut i, mut j) = (0, 0);
+        let (a, b) = (&self.terms, &other.terms);
+        let mut sum = 0.0f64;
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += f64::from(a[i].1) * f64::from(b[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum.min(1.0)
+    }
+
+    /// Whether the entry has no word left to compare (all stop words, or empty).
+    pub fn is_empty(&self) -> bool {
+        self.terms.is_empty()
+    }
+}
+
+/// The weighted vectors of a set of entries, with what the index needs to know of each word.
+#[derive(Debug, Clone)]
+pub struct Corpus {
+    /// One vector per entry, in the order the entries were given.
+    pub vectors: Vec<TermVector>,
+    /// Each entry's distinct word ids (ids in the sorted order of the words), ascending.
+    words: Vec<Vec<u32>>,
+    /// In how many entries each word id occurs.
+    word_frequency: Vec<u32>,
+}
+
+impl Corpus {
+    /// Weighs the pieces of every entry's words by TF-IDF: `(1 + ln tf) · (1 + ln((n + 1) /
+    /// (df + 1)))`, then scales each vector to unit length.
+    ///
+    /// Piece ids are given in the sorted order of the pieces' hashes, so the vectors depend only
+    /// on the set of entries, never on the order they came in or on the thread count.
+    pub fn new(texts: &[NormalisedText]) -> Corpus {
+        let features: Vec<Vec<u64>> = texts
+            .par_iter()
+            .map(|text| {
+                let mut out = Vec::new();
+                for word in &text.tokens {
+                    pieces(word, &mut out);
+                }
+                out.sort_unstable();
+                out
+            })
+            .collect();
+        // Every entry's distinct pieces, sorted together: the runs are the vocabulary (in hash
+        // order, so ids never depend on entry order) and their lengths the document frequency.
+        let mut all: Vec<u64> = features
+            .par_iter()
+            .flat_map_iter(|pieces| {
+                let mut distinct = pieces.clone();
+                distinct.dedup();
+                distinct
+            })
+            .collect();
+        all.par_sort_unstable();
+        let mut vocabulary: Vec<u64> = Vec::new();
+        let mut document_frequency: Vec<u32> = Vec::new();
+        for run in all.chunk_by(|a, b| a == b) {
+            vocabulary.push(run[0]);
+            document_frequency.push(run.len() as u32);
+        }
+        drop(all);
+        let id_of = |piece: &u64| {
+            vocabulary
+                .binary_search(piece)
+                .expect("every piece is in the vocabulary") as u32
+        };
+        let n = texts.len() as f64;
+        let vectors = features
+            .par_iter()
+            .map(|pieces| {
+                let mut counts: Vec<u32> = pieces.iter().map(id_of).collect();
+                counts.sort_unstable();
+                let mut terms: Vec<(u32, f32)> = Vec::new();
+                for chunk in counts.chunk_by(|a, b| a == b) {
+                    let id = chunk[0];
+                    let tf = 1.0 + (chunk.len() as f64).ln();
+                    let df = f64::from(document_frequency[id as usize]);
+                    let idf = 1.0 + ((n + 1.0) / (df + 1.0)).ln();
+                    terms.push((id, (tf * idf) as f32));
+                }
+                let norm = terms
+                    .iter()
+                    .map(|(_, w)| f64::from(*w) * f64::from(*w))
+                    .sum::<f64>()
+                    .sqrt();
+                if norm > 0.0 {
+                    for term in &mut terms {
+                        term.1 = (f64::from(term.1) / norm) as f32;
+                    }
+                }
+                TermVector { terms }
+            })
+            .collect();
+        let (words, word_frequency) = word_ids(texts);
+        Corpus {
+            vectors,
+            words,
+            word_frequency,
+        }
+    }
+
+    /// Every pair of entries in the same group (`group[i] == group[j]`, e.g. issues with
+    /// issues) that share a word used by at most [`MAX_POSTING`] entries and whose similarity,
+    /// the cosine times `adjust(i, j)`, is at least `floor`, as `(i, j, similarity)` with
+    /// `i < j`, sorted by `i` then `j`. `adjust` may only lower a score.
+    pub fn similar_pairs<G: Eq + Sync>(
+        &self,
+        group: &[G],
+        floor: f64,
+        adjust: impl Fn(usize, usize) -> f64 + Sync,
+    ) -> Vec<(usize, usize, f64)> {
+        assert_eq!(group.len(), self.vectors.len(), "one group per entry");
+        let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.word_frequency.len()];
+        for (entry, words) in self.words.iter().enumerate() {
+            for &word in words {
+                if self.indexed(word) {
+                    postings[word as usize].push(entry as u32);
+                }
+            }
+        }
+        // Entries with the very same words are always compared, however common the words.
+        let mut same_words: HashMap<&[u32], Vec<u32>> = HashMap::new();
+        for (entry, words) in self.words.iter().enumerate() {
+            if !words.is_empty() {
+                same_words.entry(words).or_default().push(entry as u32);
+            }
+        }
+        let pieces = self.piece_count();
+        self.vectors
+            .par_iter()
+            .enumerate()
+            // Each thread keeps a dense copy of the entry it scores from, so that a candidate's
+            // cosine is one pass over its own pieces. Sums run in piece-id order, as in
+            // `TermVector::cosine`, so scores never depend on threads.
+            .map_init(
+                || vec![0f32; pieces],
+                |dense, (x, vector)| {
+                    let mut candidates: Vec<u32> = Vec::new();
+                    for &word in &self.words[x] {
+                        if !self.indexed(word) {
+                            continue;
+                        }
+                        let posting = &postings[word as usize];
+                        let after = posting.partition_point(|&y| y as usize <= x);
+                        candidates.extend(
+                            posting[after..]
+                                .iter()
+                                .filter(|&&y| group[y as usize] == group[x]),
+                        );
+                    }
+                    if let Some(twins) = same_words.get(self.words[x].as_slice()) {
+                        candidates.extend(
+                            twins
+                                .iter()
+                                .filter(|&&y| y as usize > x && group[y as usize] == group[x]),
+                        );
+                    }
+                    candidates.sort_unstable();
+                    candidates.dedup();
+                    for &(id, weight) in &vector.terms {
+                        dense[id as usize] = weight;
+                    }
+                    let found: Vec<(usize, usize, f64)> = candidates
+                        .into_iter()
+                        .filter_map(|y| {
+                            let y = y as usize;
+                            let cosine: f64 = self.vectors[y]
+                                .terms
+                                .iter()
+                                .map(|&(id, weight)| {
+                                    f64::from(dense[id as usize]) * f64::from(weight)
+                                })
+                                .sum::<f64>()
+                                .min(1.0);
+                            if cosine < floor {
+                                return None;
+                            }
+                            let score = cosine * adjust(x, y).clamp(0.0, 1.0);
+                            (score >= floor).then_some((x, y, score))
+                        })
+                        .collect();
+                    for &(id, _) in &vector.terms {
+                        dense[id as usize] = 0.0;
+                    }
+                    found
+                },
+            )
+            .flatten()
+            .collect()
+    }
+
+    /// How many distinct pieces the corpus has (piece ids are below this).
+    fn piece_count(&self) -> usize {
+        self.vectors
+            .iter()
+            .flat_map(|v| v.terms.last())
+            .map(|(id, _)| *id as usize + 1)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// Whether a word brings entries together: used by two entries at least, and by no more
+    /// than [`MAX_POSTING`].
+    fn indexed(&self, word: u32) -> bool {
+        let df = self.word_frequency[word as usize] as usize;
+        (2..=MAX_POSTING).contains(&df)
+    }
+}
+
+/// Each text's distinct words as ids (in the sorted order of the words), and how many texts
+/// use each word.
+fn word_ids(texts: &[NormalisedText]) -> (Vec<Vec<u32>>, Vec<u32>) {
+    let mut vocabulary: Vec<&str> = texts
+        .par_iter()
+        .flat_map_iter(|t| t.tokens.iter().map(String::as_str))
+        .collect();
+    vocabulary.par_sort_unstable();
+    vocabulary.dedup();
+    let words: Vec<Vec<u32>> = texts
+        .par_iter()
+        .map(|t| {
+            let mut own: Vec<u32> = t
+                .tokens
+                .iter()
+                .map(|w| {
+                    vocabulary
+                        .binary_search(&w.as_str())
+                        .expect("every word is in the vocabulary") as u32
+                })
+                .collect();
+            own.sort_unstable();
+            own.dedup();
+            own
+        })
+        .collect();
+    let mut frequency = vec![0u32; vocabulary.len()];
+    for own in &words {
+        for &id in own {
+            frequency[id as usize] += 1;
+        }
+    }
+    (words, frequency)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(words: &str) -> NormalisedText {
+        NormalisedText {
+            tokens: words.split_whitespace().map(str::to_owned).collect(),
+            stance: crate::normalise::Stance::Neutral,
+        }
+    }
+
+    #[test]
+    fn vectors_are_unit_length_and_rare_pieces_weigh_more() {
+        let corpus = Corpus::new(&[
+            text("migrant kafala"),
+            text("migrant worker"),
+            text("migrant fee"),
+            text("kafala"),
+        ]);
+        for v in &corpus.vectors {
+            assert!((v.cosine(v) - 1.0).abs() < 1e-6);
+        }
+        // "kafala" is rarer than "migrant": sharing it counts for more.
+        let (kafala, worker) = (&corpus.vectors[3], &corpus.vectors[1]);
+        assert!(corpus.vectors[0].cosine(kafala) > corpus.vectors[0].cosine(worker));
+    }
+
+    #[test]
+    fn words_are_compared_by_their_pieces() {
+        let mut out = Vec::new();
+        pieces("ratify", &mut out);
+        assert_eq!(out.len(), 5, "^rat rati atif tify ify$");
+        out.clear();
+        pieces("no", &mut out);
+        assert_eq!(out.len(), 1, "^no$");
+        let corpus = Corpus::new(&[text("ratifi convent"), text("ratif convent"), text("fee")]);
+        assert!(corpus.vectors[0].cosine(&corpus.vectors[1]) > 0.7);
+        assert_eq!(corpus.vectors[0].cosine(&corpus.vectors[2]), 0.0);
+        let same = Corpus::new(&[text("a b"), text("b a")]);
+        assert!((same.vectors[0].cosine(&same.vectors[1]) - 1.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn opposite_stances_and_different_numbers_count_less() {
+        let normaliser = crate::normalise::Normaliser::default();
+        let n = |t: &str| normaliser.normalise(t, "en");
+        let expand = n("Expand temporary labour migration programmes");
+        let phase_out = n("Phase out temporary labour migration programmes");
+        assert_eq!(contrast(&expand, &phase_out), CONTRAST_FACTOR);
+        let c189 = n("Ratify ILO Convention 189");
+        let c1990 = n("Ratify the 1990 Convention");
+        assert_eq!(contrast(&c189, &c1990), CONTRAST_FACTOR);
+        assert_eq!(contrast(&c189, &n("Ratification of Convention 189")), 1.0);
+        assert_eq!(contrast(&expand, &n("Temporary programmes")), 1.0);
+    }
+
+    /// The index finds exactly the pairs above the floor that share an indexed word or have the
+    /// same words, as comparing every pair does.
+    #[test]
+    fn the_index_finds_every_pair_that_shares_a_word() {
+        let mut state = 0x9E37_79B9_7F4A_7C15_u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let texts: Vec<NormalisedText> = (0..400)
+            .map(|_| {
+                let len = 1 + next() % 6;
+                let words: Vec<String> = (0..len)
+                    .map(|_| {
+                        // A skewed vocabulary: low numbers are common words.
+                        let r = next() % 1000;
+                        format!("w{}", (r * r) / 20_000)
+                    })
+                    .collect();
+                text(&words.join(" "))
+            })
+            .collect();
+        let corpus = Corpus::new(&texts);
+        assert!(
+            corpus
+                .word_frequency
+                .iter()
+                .any(|&df| df as usize > MAX_POSTING),
+            "some words are too common to be indexed"
+        );
+        let groups: Vec<u8> = (0..texts.len()).map(|i| (i % 2) as u8).collect();
+        for floor in [0.2, 0.5, 0.8] {
+            let found = corpus.similar_pairs(&groups, floor, |_, _| 1.0);
+            let mut expected = Vec::new();
+            for i in 0..texts.len() {
+                for j in i + 1..texts.len() {
+                    let score = corpus.vectors[i].cosine(&corpus.vectors[j]);
+                    let share = corpus.words[i]
+                        .iter()
+                        .any(|w| corpus.indexed(*w) && corpus.words[j].contains(w));
+                    let twins = !corpus.words[i].is_empty() && corpus.words[i] == corpus.words[j];
+                    if groups[i] == groups[j] && (share || twins) && score >= floor {
+                        expected.push((i, j, score));
+                    }
+                }
+            }
+            assert!(!expected.is_empty());
+            assert_eq!(found, expected, "floor {floor}");
+        }
+    }
+}

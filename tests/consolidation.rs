@@ -1,0 +1,389 @@
+//! Consolidation end to end over `tests/fixtures/consolidation`: near-duplicates merged, the
+//! review with its suggestions, and the editors' decisions in `editorial.toml` taking effect,
+//! surviving a reordered and lightly edited submission, and warning when they go stale.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use consolidate::build::{Prepared, prepare};
+use consolidate::merge::{ConsolidatedEntry, Wording};
+use consolidate::review::Review;
+use consolidate::{Diagnostics, Error};
+
+fn prepared(root: &Path) -> Prepared {
+    match prepare(root, false) {
+        Ok(prepared) => prepared,
+        Err(Error::Input(diagnostics)) => panic!("{}", diagnostics.render_human(false)),
+        Err(other) => panic!("{other}"),
+    }
+}
+
+/// The diagnostics a project stops with.
+fn failure(root: &Path) -> Diagnostics {
+    match prepare(root, false) {
+        Err(Error::Input(diagnostics)) => *diagnostics,
+        Err(other) => panic!("{other}"),
+        Ok(_) => panic!("the project was expected to fail"),
+    }
+}
+
+/// The reference of the original with this exact text.
+fn reference(prepared: &Prepared, text: &str) -> String {
+    prepared
+        .consolidated
+        .entries
+        .iter()
+        .flat_map(|e| &e.sources)
+        .find(|s| s.text == text)
+        .unwrap_or_else(|| panic!("no entry {text:?}"))
+        .reference
+        .clone()
+}
+
+/// The consolidated entry holding the original with this exact text.
+fn entry_of<'a>(prepared: &'a Prepared, text: &str) -> &'a ConsolidatedEntry {
+    prepared
+        .consolidated
+        .entries
+        .iter()
+        .find(|e| e.sources.iter().any(|s| s.text == text))
+        .unwrap_or_else(|| panic!("no entry {text:?}"))
+}
+
+fn together(prepared: &Prepared, a: &str, b: &str) -> bool {
+    std::ptr::eq(entry_of(prepared, a), entry_of(prepared, b))
+}
+
+const CRIMINALISATION_NORTH: &str = "Criminalization of migrant workers and immigrant communities";
+const CRIMINALISATION_SOUTH: &str =
+    "The criminalisation of migrant workers and of immigrant communities";
+const CRIMINALISATION_EAST: &str =
+    "Criminalisation of immigrant communities and migrant workers, including through detention";
+const DESERT: &str = "Migrant deaths in the desert along the US-Mexico border";
+const SEA: &str = "Deaths of migrants at sea, and the failure of states to rescue them";
+
+#[test]
+fn near_duplicates_merge_with_every_region_and_source() {
+    let prepared = prepared(&fixture("consolidation"));
+    let entry = entry_of(&prepared, CRIMINALISATION_NORTH);
+    assert_eq!(entry.regions, ["north", "south", "east"]);
+    assert_eq!(entry.wording, Wording::MostCentral);
+    assert_eq!(
+        entry.agenda,
+        [1, 2],
+        "the union of the sources' agenda points"
+    );
+    let places: Vec<String> = entry
+        .sources
+        .iter()
+        .map(|s| format!("{}:{}", s.file, s.line))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            "regions/north.toml:13",
+            "regions/south.toml:13",
+            "regions/east.toml:13"
+        ]
+    );
+    assert!(!together(&prepared, DESERT, SEA));
+    let first = &prepared.consolidated.entries[0];
+    assert_eq!(first.regions.len(), 3, "most regions first within a point");
+}
+
+#[test]
+fn review_lists_merges_and_suggestions_with_lines_to_paste() {
+    let prepared = prepared(&fixture("consolidation"));
+    let review = Review::of(&prepared);
+    assert_eq!(review.suggestions.len(), 1);
+    let suggestion = &review.suggestions[0];
+    assert!(suggestion.similarity < review.threshold);
+    assert!(suggestion.similarity >= review.suggest_from);
+    insta::assert_snapshot!("review_human", review.render_human());
+    insta::assert_snapshot!("review_json", review.to_json());
+}
+
+#[test]
+fn a_pasted_suggestion_merges_and_a_pasted_split_keeps_apart() {
+    let root = copy_project(&fixture("consolidation"), "editorial-paste");
+    let review = Review::of(&prepared(&root));
+    let merge_line = &review.suggestions[0].merge;
+    let criminalisation = review
+        .merged
+        .iter()
+        .find(|m| m.text == CRIMINALISATION_NORTH)
+        .unwrap();
+    let keep_apart_line = &criminalisation.keep_apart;
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!("merge = [\n  {merge_line}\n]\nkeep_apart = [\n  {keep_apart_line}\n]\n"),
+    )
+    .unwrap();
+    let after = prepared(&root);
+    assert!(
+        after.diagnostics.diagnostics.is_empty(),
+        "{:?}",
+        after.diagnostics
+    );
+    let merged = entry_of(&after, DESERT);
+    assert!(together(&after, DESERT, SEA), "the editors' merge applies");
+    assert!(merged.merged_by_editors);
+    assert_eq!(merged.regions, ["north", "east"]);
+    assert!(!together(
+        &after,
+        CRIMINALISATION_NORTH,
+        CRIMINALISATION_SOUTH
+    ));
+    assert!(!together(
+        &after,
+        CRIMINALISATION_SOUTH,
+        CRIMINALISATION_EAST
+    ));
+    assert!(!together(
+        &after,
+        CRIMINALISATION_NORTH,
+        CRIMINALISATION_EAST
+    ));
+    let review = Review::of(&after);
+    assert!(
+        review.suggestions.iter().all(|s| !s
+            .merge
+            .contains(&reference(&after, CRIMINALISATION_SOUTH))
+            || !s.merge.contains(&reference(&after, CRIMINALISATION_NORTH))),
+        "pairs kept apart are not suggested again"
+    );
+}
+
+#[test]
+fn wording_decisions_choose_an_original_or_give_the_editors_text() {
+    let root = copy_project(&fixture("consolidation"), "editorial-wording");
+    let before = prepared(&root);
+    let east = reference(&before, CRIMINALISATION_EAST);
+    let desert = reference(&before, DESERT);
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "wording = [\n  {{ entry = \"{east}\" }},\n  {{ entry = \"{desert}\", text = \"Deaths at the borders\" }},\n]\n"
+        ),
+    )
+    .unwrap();
+    let after = prepared(&root);
+    let criminalisation = entry_of(&after, CRIMINALISATION_NORTH);
+    assert_eq!(criminalisation.text, CRIMINALISATION_EAST);
+    assert_eq!(criminalisation.wording, Wording::EditorsChoice);
+    let desert_entry = entry_of(&after, DESERT);
+    assert_eq!(desert_entry.text, "Deaths at the borders");
+    assert_eq!(desert_entry.wording, Wording::EditorsText);
+}
+
+/// The editors' decisions of the tests below: merge the two deaths entries, keep two of the
+/// criminalisation entries apart, print the third's wording.
+fn write_decisions(root: &Path) {
+    let before = prepared(root);
+    let line = |a: &str, b: &str| {
+        format!(
+            "[\"{}\", \"{}\"],",
+            reference(&before, a),
+            reference(&before, b)
+        )
+    };
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "# The editors' decisions.\nmerge = [\n  {}\n]\nkeep_apart = [\n  {}\n]\nwording = [\n  {{ entry = \"{}\" }},\n]\n",
+            line(DESERT, SEA),
+            line(CRIMINALISATION_NORTH, CRIMINALISATION_EAST),
+            reference(&before, CRIMINALISATION_SOUTH),
+        ),
+    )
+    .unwrap();
+}
+
+fn assert_decisions_hold(prepared: &Prepared, north_text: &str) {
+    assert!(together(prepared, north_text, SEA), "merge");
+    assert!(
+        !together(prepared, CRIMINALISATION_NORTH, CRIMINALISATION_EAST),
+        "keep apart"
+    );
+    let wording = entry_of(prepared, CRIMINALISATION_SOUTH);
+    assert_eq!(wording.text, CRIMINALISATION_SOUTH, "wording");
+    assert_eq!(wording.wording, Wording::EditorsChoice);
+}
+
+#[test]
+fn decisions_survive_a_reordered_and_lightly_edited_submission() {
+    let root = copy_project(&fixture("consolidation"), "editorial-reorder");
+    write_decisions(&root);
+    assert_decisions_hold(&prepared(&root), DESERT);
+
+    // The host moves the issues around, recapitalises one and respells another.
+    let north = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&north).unwrap();
+    let edited_desert = "migrant deaths in the desert, along the U.S.-Mexico border.";
+    let reordered = text.replace(
+        "issues = [\n  \"Criminalization of migrant workers and immigrant communities\",\n  \"Recruitment fees charged to migrant workers, leading to debt bondage\",\n  \"Migrant deaths in the desert along the US-Mexico border\",\n]",
+        &format!(
+            "issues = [\n  \"{edited_desert}\",\n  \"Recruitment fees charged to migrant workers, leading to debt bondage\",\n  \"Criminalization of migrant workers and immigrant communities\",\n]"
+        ),
+    );
+    assert_ne!(reordered, text, "the fixture has the expected shape");
+    std::fs::write(&north, reordered).unwrap();
+    let after = prepared(&root);
+    assert!(
+        after.diagnostics.diagnostics.is_empty(),
+        "{}",
+        after.diagnostics.render_human(false)
+    );
+    assert_decisions_hold(&after, edited_desert);
+    assert_eq!(entry_of(&after, CRIMINALISATION_NORTH).sources[0].line, 15);
+}
+
+#[test]
+fn a_reworded_entry_still_matches_with_a_warning_and_a_removed_one_goes_stale() {
+    let root = copy_project(&fixture("consolidation"), "editorial-stale");
+    write_decisions(&root);
+    let north = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&north).unwrap();
+    // Reworded: a word added; removed: the criminalisation entry is gone.
+    let reworded = "Migrant deaths in the Sonoran desert along the US-Mexico border";
+    let text = text
+        .replace(DESERT, reworded)
+        .replace(&format!("  \"{CRIMINALISATION_NORTH}\",\n"), "");
+    std::fs::write(&north, text).unwrap();
+    let after = prepared(&root);
+    assert!(
+        together(&after, reworded, SEA),
+        "the edited entry is still merged"
+    );
+    let codes: Vec<&str> = after
+        .diagnostics
+        .diagnostics
+        .iter()
+        .map(|d| d.code.as_str())
+        .collect();
+    assert_eq!(codes, ["W010", "W009"]);
+    insta::assert_snapshot!(
+        "stale_and_changed_decisions",
+        after.diagnostics.render_human(false)
+    );
+}
+
+#[test]
+fn malformed_and_conflicting_decisions_are_errors_with_their_place() {
+    let root = copy_project(&fixture("consolidation"), "editorial-bad");
+    let before = prepared(&root);
+    let north = reference(&before, CRIMINALISATION_NORTH);
+    let east = reference(&before, CRIMINALISATION_EAST);
+    let kafala = reference(&before, "Abolish the kafala sponsorship system");
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "merge = [\n  [\"{north}\", \"{east}\"],\n  [\"{north}\", \"{kafala}\"],\n  [\"{north}\"],\n]\nkeep_apart = [\n  [\"{north}\", \"{east}\"],\n  [\"north:issue:12345\", \"{east}\"],\n  [\"atlantis:issue:0011223344556677\", \"{east}\"],\n]\nwording = [\n  {{ entry = \"{east}\", text = \"  \" }},\n]\n"
+        ),
+    )
+    .unwrap();
+    let diagnostics = failure(&root);
+    insta::assert_snapshot!("bad_decisions", diagnostics.render_human(false));
+}
+
+#[test]
+fn editorial_toml_parse_errors_name_line_column_and_help() {
+    let root = copy_project(&fixture("consolidation"), "editorial-syntax");
+    std::fs::write(root.join("editorial.toml"), "merge = [\n  [\"a\", \"b\"\n").unwrap();
+    insta::assert_snapshot!("editorial_syntax_error", failure(&root).render_human(false));
+    std::fs::write(root.join("editorial.toml"), "merj = []\n").unwrap();
+    insta::assert_snapshot!("editorial_unknown_key", failure(&root).render_human(false));
+    std::fs::write(root.join("editorial.toml"), "merge = \"a and b\"\n").unwrap();
+    insta::assert_snapshot!("editorial_wrong_type", failure(&root).render_human(false));
+}
+
+#[test]
+fn dedup_settings_out_of_range_are_errors() {
+    let root = copy_project(&fixture("consolidation"), "dedup-settings");
+    let report = root.join("report.toml");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(
+        &report,
+        format!("{text}\n[dedup]\nthreshold = 1.5\nsuggest_from = 0.0\n"),
+    )
+    .unwrap();
+    insta::assert_snapshot!(
+        "dedup_settings_out_of_range",
+        failure(&root).render_human(false)
+    );
+}
+
+#[test]
+fn dedup_settings_change_what_merges() {
+    let root = copy_project(&fixture("consolidation"), "dedup-strict");
+    let report = root.join("report.toml");
+    let text = std::fs::read_to_string(&report).unwrap();
+    std::fs::write(&report, format!("{text}\n[dedup]\nthreshold = 0.95\n")).unwrap();
+    let strict = prepared(&root);
+    assert!(!together(
+        &strict,
+        CRIMINALISATION_NORTH,
+        CRIMINALISATION_EAST
+    ));
+    assert!(
+        together(&strict, CRIMINALISATION_NORTH, CRIMINALISATION_SOUTH),
+        "the same words after normalisation"
+    );
+    assert!(together(
+        &strict,
+        "Ban the charging of recruitment fees to migrant workers",
+        "Ban the charging of recruitment fees to migrant workers."
+    ));
+}
+
+#[test]
+fn the_build_prints_its_account_and_the_annex_says_how_entries_merged() {
+    let out = scratch("consolidation-build");
+    let outcome = build(&fixture("consolidation"), &out).unwrap();
+    assert_eq!(
+        outcome.account(),
+        "15 entries from 3 regions → 10 consolidated (5 merged)"
+    );
+    let source = std::fs::read_to_string(out.join("report.typ")).unwrap();
+    assert!(source.contains("Merged automatically: every two originals at least"));
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("consolidated.json")).unwrap())
+            .unwrap();
+    let entries = json["entries"].as_array().unwrap();
+    let sources: usize = entries
+        .iter()
+        .map(|e| e["sources"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(sources, 15);
+    for entry in entries {
+        for key in ["kind", "text", "agenda", "regions", "sources"] {
+            assert!(
+                entry.get(key).is_some(),
+                "{key} is kept in consolidated.json"
+            );
+        }
+        for source in entry["sources"].as_array().unwrap() {
+            for key in ["region", "file", "line", "text", "reference"] {
+                assert!(source.get(key).is_some(), "{key} in every source");
+            }
+        }
+    }
+}
+
+#[test]
+fn two_wordings_for_one_entry_are_a_conflict() {
+    let root = copy_project(&fixture("consolidation"), "editorial-two-wordings");
+    let before = prepared(&root);
+    let north = reference(&before, CRIMINALISATION_NORTH);
+    let east = reference(&before, CRIMINALISATION_EAST);
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "wording = [\n  {{ entry = \"{north}\" }},\n  {{ entry = \"{east}\", text = \"Criminalisation of migrants\" }},\n]\n"
+        ),
+    )
+    .unwrap();
+    insta::assert_snapshot!("two_wordings", failure(&root).render_human(false));
+}

@@ -1,0 +1,263 @@
+//! Properties of consolidation over random projects: every input entry lands in exactly one
+//! consolidated entry, and the result is the same whatever the order of the entries and files
+//! and whatever the number of threads.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::*;
+use consolidate::build::prepare;
+use consolidate::editorial::Editorial;
+use consolidate::merge::{Consolidated, Entry, EntryKind, consolidate_entries};
+use consolidate::model::DedupSettings;
+
+/// A small xorshift generator: every case can be replayed from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+
+    fn shuffle<T>(&mut self, items: &mut [T]) {
+        for i in (1..items.len()).rev() {
+            items.swap(i, self.below(i + 1));
+        }
+    }
+}
+
+/// Concerns that random entries are written about: some share words, so that clusters,
+/// near-misses and complete-linkage refusals all happen.
+const CONCERNS: [&str; 12] = [
+    "criminalisation of migrant workers and immigrant communities",
+    "recruitment fees charged to migrant workers leading to debt bondage",
+    "abolish the kafala sponsorship system",
+    "exclusion of domestic workers from labour law protection",
+    "end the immigration detention of children",
+    "alternatives to immigration detention for families",
+    "reduce the cost of sending remittances",
+    "ratification of the 1990 migrant workers convention",
+    "ratification of ILO convention 189 on domestic workers",
+    "expand temporary labour migration programmes",
+    "phase out temporary labour migration programmes",
+    "access to justice for migrant workers",
+];
+const QUALIFIERS: [&str; 6] = [
+    "in the Gulf states",
+    "including in agriculture",
+    "regardless of status",
+    "across the region",
+    "for women and girls",
+    "now",
+];
+
+/// One entry's wording, varied the way drafters vary it.
+fn wording(rng: &mut Rng) -> String {
+    let mut words: Vec<String> = CONCERNS[rng.below(CONCERNS.len())]
+        .split(' ')
+        .map(str::to_owned)
+        .collect();
+    match rng.below(5) {
+        0 => {
+            let i = rng.below(words.len());
+            words.remove(i);
+        }
+        1 => words.push(QUALIFIERS[rng.below(QUALIFIERS.len())].to_owned()),
+        2 => words.reverse(),
+        3 => {
+            for w in &mut words {
+                *w = w
+                    .replace("labour", "labor")
+                    .replace("isation", "ization")
+                    .replace("programmes", "programs");
+            }
+        }
+        _ => {}
+    }
+    let mut text = words.join(" ");
+    if rng.below(2) == 0 {
+        text = text[..1].to_uppercase() + &text[1..];
+    }
+    if rng.below(3) == 0 {
+        text.push('.');
+    }
+    text
+}
+
+/// A random project: 2 to 5 regions with 0 to 12 entries each.
+fn random_entries(rng: &mut Rng) -> (Vec<Entry>, Vec<String>) {
+    let regions: Vec<String> = (0..2 + rng.below(4)).map(|r| format!("r{r}")).collect();
+    let mut entries = Vec::new();
+    for region in &regions {
+        for line in 0..rng.below(13) {
+            entries.push(Entry {
+                kind: if rng.below(3) == 0 {
+                    EntryKind::Strategy
+                } else {
+                    EntryKind::Issue
+                },
+                region: region.clone(),
+                file: format!("regions/{region}.toml"),
+                line: line + 1,
+                text: wording(rng),
+                original: None,
+                original_lang: None,
+                agenda: vec![1 + rng.below(3) as i64],
+                workshop: None,
+                language: "en".to_owned(),
+                reference: String::new(),
+            });
+        }
+    }
+    (entries, regions)
+}
+
+/// The clusters as sets of (region, kind, text), independent of lines and of order.
+fn clusters(consolidated: &Consolidated) -> Vec<Vec<(String, EntryKind, String)>> {
+    let mut clusters: Vec<Vec<(String, EntryKind, String)>> = consolidated
+        .entries
+        .iter()
+        .map(|e| {
+            let mut members: Vec<_> = e
+                .sources
+                .iter()
+                .map(|s| (s.region.clone(), e.kind, s.text.clone()))
+                .collect();
+            members.sort();
+            members
+        })
+        .collect();
+    clusters.sort();
+    clusters
+}
+
+/// Every input entry exactly once in the output.
+fn assert_nothing_lost(input: &[Entry], consolidated: &Consolidated) {
+    let key = |e: &Entry| (e.region.clone(), e.kind, e.line, e.text.clone());
+    let mut expected: BTreeMap<_, usize> = BTreeMap::new();
+    for entry in input {
+        *expected.entry(key(entry)).or_default() += 1;
+    }
+    let mut found: BTreeMap<_, usize> = BTreeMap::new();
+    for entry in &consolidated.entries {
+        for source in &entry.sources {
+            assert_eq!(source.kind, entry.kind, "issues and strategies never mix");
+            *found.entry(key(source)).or_default() += 1;
+        }
+    }
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn nothing_is_lost_and_order_and_threads_change_nothing() {
+    let settings = DedupSettings::default();
+    let editorial = Editorial::default();
+    let one_thread = rayon::ThreadPoolBuilder::new()
+        .num_threads(1)
+        .build()
+        .unwrap();
+    let mut merged_somewhere = false;
+    for seed in 1..=200u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (entries, regions) = random_entries(&mut rng);
+        let first = consolidate_entries(entries.clone(), &regions, &settings, &editorial);
+        assert_nothing_lost(&entries, &first);
+        merged_somewhere |= first.entries.len() < entries.len();
+
+        // The same entries, each submission reordered (new lines) and the files shuffled.
+        let mut reordered = entries.clone();
+        rng.shuffle(&mut reordered);
+        let mut next_line: BTreeMap<String, usize> = BTreeMap::new();
+        for entry in &mut reordered {
+            let line = next_line.entry(entry.region.clone()).or_default();
+            *line += 1;
+            entry.line = *line;
+        }
+        let second = one_thread
+            .install(|| consolidate_entries(reordered.clone(), &regions, &settings, &editorial));
+        assert_nothing_lost(&reordered, &second);
+        assert_eq!(clusters(&first), clusters(&second), "seed {seed}");
+        let texts = |c: &Consolidated| c.entries.iter().map(|e| e.text.clone()).collect::<Vec<_>>();
+        let mut a = texts(&first);
+        let mut b = texts(&second);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "the same wordings are printed, seed {seed}");
+        assert_eq!(
+            first.suggestions.len(),
+            second.suggestions.len(),
+            "seed {seed}"
+        );
+    }
+    assert!(merged_somewhere, "the random projects exercise merging");
+}
+
+/// Writes a random project as real files, so that the loader, the check the build runs and
+/// the file order all take part.
+fn write_project(root: &std::path::Path, entries: &[Entry], regions: &[String]) {
+    std::fs::create_dir_all(root.join("regions")).unwrap();
+    std::fs::write(
+        root.join("report.toml"),
+        "format = 1\ntitle = \"Random\"\ndate = 2013-07-15\n\n[[agenda]]\nnumber = 1\ncluster = \"A\"\ntitle = \"One\"\n\n[[agenda]]\nnumber = 2\ncluster = \"A\"\ntitle = \"Two\"\n\n[[agenda]]\nnumber = 3\ncluster = \"B\"\ntitle = \"Three\"\n",
+    )
+    .unwrap();
+    for (i, region) in regions.iter().enumerate() {
+        let mut text = format!(
+            "format = 1\n\n[consultation]\nregion = \"{region}\"\ndate = 2013-06-{:02}\nlocation = \"Somewhere\"\nhosts = [\"Host\"]\n\n[[workshop]]\ntitle = \"Work\"\n",
+            i + 1
+        );
+        let entry_line =
+            |e: &Entry| format!("  {{ text = {:?}, agenda = {:?} }},\n", e.text, e.agenda);
+        for (key, kind) in [
+            ("issues", EntryKind::Issue),
+            ("strategies", EntryKind::Strategy),
+        ] {
+            text.push_str(&format!("{key} = [\n"));
+            for entry in entries
+                .iter()
+                .filter(|e| &e.region == region && e.kind == kind)
+            {
+                text.push_str(&entry_line(entry));
+            }
+            text.push_str("]\n");
+        }
+        std::fs::write(root.join(format!("regions/{region}.toml")), text).unwrap();
+    }
+}
+
+#[test]
+fn projects_on_disk_consolidate_the_same_after_their_entries_are_reordered() {
+    for seed in 1..=8u64 {
+        let mut rng = Rng(seed.wrapping_mul(0xD1B5_4A32_D192_ED03));
+        let (entries, regions) = random_entries(&mut rng);
+        let first_root = scratch("random-project");
+        write_project(&first_root, &entries, &regions);
+        let mut reordered = entries.clone();
+        rng.shuffle(&mut reordered);
+        let second_root = scratch("random-project-reordered");
+        write_project(&second_root, &reordered, &regions);
+        // prepare() runs the nothing-lost check that every build runs.
+        let first = prepare(&first_root, false).expect("the random project builds");
+        let second = prepare(&second_root, false).expect("the reordered project builds");
+        let total: usize = first
+            .consolidated
+            .entries
+            .iter()
+            .map(|e| e.sources.len())
+            .sum();
+        assert_eq!(total, entries.len(), "seed {seed}");
+        assert_eq!(
+            clusters(&first.consolidated),
+            clusters(&second.consolidated),
+            "seed {seed}"
+        );
+    }
+}
