@@ -68,7 +68,8 @@ PY
     "$bin" --root "$project" watch --out "$work/watch-out-$n" 2>"$log" &
     watcher=$!
     until grep -q "^rebuilt" "$log"; do sleep 0.2; done
-    region=$(ls "$project"/regions/*.toml | head -1)
+    regions=("$project"/regions/*.toml)
+    region=${regions[0]}
     i=0
     for word in workers rights migrants women governments; do
       i=$((i + 1))
