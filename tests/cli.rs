@@ -6,15 +6,6 @@ use std::process::Command;
 
 use common::*;
 
-fn consolidate(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_consolidate"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("the binary runs")
-}
-
 #[test]
 fn build_of_a_broken_project_exits_1_with_the_place_and_help() {
     let root = fixture("broken");

@@ -12,28 +12,6 @@ use consolidate::editorial::Editorial;
 use consolidate::merge::{Consolidated, Entry, EntryKind, consolidate_entries};
 use consolidate::model::DedupSettings;
 
-/// A small xorshift generator: every case can be replayed from its seed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
-
 /// Concerns that random entries are written about: some share words, so that clusters,
 /// near-misses and complete-linkage refusals all happen.
 const CONCERNS: [&str; 12] = [

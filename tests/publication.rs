@@ -439,16 +439,6 @@ fn text_running_out_of_its_cell_is_reported_at_its_line() {
     assert!(layout.is_empty(), "{layout:#?}");
 }
 
-/// Runs the `consolidate` binary.
-fn consolidate(args: &[&str]) -> std::process::Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_consolidate"))
-        .args(args)
-        .env("NO_COLOR", "1")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("the binary runs")
-}
-
 #[test]
 fn command_line_editions_and_their_usage_errors() {
     let root = copy_project(&fixture("minimal"), "publication-cli");
