@@ -33,6 +33,20 @@ pub struct NormalisedText {
     /// Which way the entry pushes ("expand", "promote" against "end", "ban"): two entries
     /// that share their words but push opposite ways state opposite positions.
     pub stance: Stance,
+    /// Which stage of an instrument's life the entry is about, from its first word of stage:
+    /// ratifying a convention and implementing it are two demands, however many words they
+    /// share ("Ratify the 1990 Convention", "Monitor the implementation of the 1990
+    /// Convention in the states that ratified it").
+    pub stage: Option<Stage>,
+}
+
+/// The stage of a convention or law an entry is about (see [`NormalisedText::stage`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    /// Making it binding: "ratify", "ratification".
+    Adoption,
+    /// Making it real where it binds: "implement", "enforce", "monitor".
+    Application,
 }
 
 /// The direction a demand pushes in, from its verbs.
@@ -110,7 +124,14 @@ impl Normaliser {
         // English stems also tell the stance; the same stem serves as the token when stemming.
         let english = (language == Language::English).then(|| Stemmer::create(Algorithm::English));
         let mut out = NormalisedText::default();
+        // The two words before this one, as written: enough to tell "states that have ratified
+        // it" (a relative clause, which says which states, not what the entry is about).
+        let mut before: [String; 2] = Default::default();
         for word in words(&folded) {
+            let relative_clause = RELATIVE_PRONOUNS.contains(&before[1].as_str())
+                || (RELATIVE_PRONOUNS.contains(&before[0].as_str())
+                    && AUXILIARIES.contains(&before[1].as_str()));
+            before = [std::mem::take(&mut before[1]), word.clone().into_owned()];
             let word = if self.spelling_variants && language == Language::English {
                 american_spelling(&word)
             } else {
@@ -122,6 +143,13 @@ impl Normaliser {
                     out.stance = out.stance.with(Stance::Increase);
                 } else if DECREASE_STEMS.contains(&stem.as_ref()) {
                     out.stance = out.stance.with(Stance::Decrease);
+                }
+                if out.stage.is_none() && !relative_clause {
+                    if ADOPTION_STEMS.contains(&stem.as_ref()) {
+                        out.stage = Some(Stage::Adoption);
+                    } else if APPLICATION_STEMS.contains(&stem.as_ref()) {
+                        out.stage = Some(Stage::Application);
+                    }
                 }
             }
             if language.is_negation(word) {
@@ -341,6 +369,16 @@ const DECREASE_STEMS: &[&str] = &[
     "end", "abolish", "abolit", "stop", "ban", "prohibit", "elimin", "phase", "replac", "reduc",
     "restrict", "oppos", "limit", "cut", "against", "lower", "curb", "dismantl", "reject",
 ];
+
+/// English stems of making an instrument binding ("ratify", "ratified", "ratification").
+const ADOPTION_STEMS: &[&str] = &["ratifi", "ratif"];
+/// English stems of making an instrument real ("implement", "enforcement", "monitoring").
+const APPLICATION_STEMS: &[&str] = &["implement", "enforc", "monitor"];
+
+/// English words that open a relative clause.
+const RELATIVE_PRONOUNS: &[&str] = &["that", "which", "who", "whose", "where"];
+/// English auxiliaries that may stand between a relative pronoun and its verb.
+const AUXILIARIES: &[&str] = &["have", "has", "had", "do", "does", "did", "already"];
 
 /// Words that turn a statement into its opposite. Never dropped as stop words.
 const ENGLISH_NEGATIONS: &[&str] = &[
@@ -616,6 +654,29 @@ mod tests {
             Stance::Neutral,
             "only English has a list"
         );
+    }
+
+    #[test]
+    fn the_stage_is_the_first_word_of_stage_outside_a_relative_clause() {
+        let stage = |text: &str| Normaliser::default().normalise(text, "en").stage;
+        assert_eq!(stage("Ratify ILO Convention 189"), Some(Stage::Adoption));
+        assert_eq!(
+            stage("Low ratification of the 1990 Convention"),
+            Some(Stage::Adoption)
+        );
+        assert_eq!(
+            stage("Weak implementation of the Convention by the states that ratified it"),
+            Some(Stage::Application)
+        );
+        assert_eq!(
+            stage("States which have ratified the Convention do not enforce it"),
+            Some(Stage::Application)
+        );
+        assert_eq!(
+            stage("Monitoring of recruitment agencies"),
+            Some(Stage::Application)
+        );
+        assert_eq!(stage("Access to justice"), None);
     }
 
     #[test]

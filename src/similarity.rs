@@ -44,6 +44,9 @@ pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
     if a.stance.opposes(b.stance) {
         factor *= CONTRAST_FACTOR;
     }
+    if a.stage.is_some() && b.stage.is_some() && a.stage != b.stage {
+        factor *= CONTRAST_FACTOR;
+    }
     /// The numbers an entry names ("1990", "189").
     fn numbers(t: &NormalisedText) -> Vec<&str> {
         t.tokens
@@ -354,6 +357,7 @@ mod tests {
         NormalisedText {
             tokens: words.split_whitespace().map(str::to_owned).collect(),
             stance: crate::normalise::Stance::Neutral,
+            stage: None,
         }
     }
 
@@ -400,6 +404,13 @@ mod tests {
         assert_eq!(contrast(&c189, &c1990), CONTRAST_FACTOR);
         assert_eq!(contrast(&c189, &n("Ratification of Convention 189")), 1.0);
         assert_eq!(contrast(&expand, &n("Temporary programmes")), 1.0);
+        // Ratifying a convention and implementing it are two demands; a relative clause ("the
+        // states that have ratified it") says which states, not which demand.
+        let ratify = n("Ratification of the Migrant Workers Convention");
+        let implement = n("States that have ratified the Convention do not implement it");
+        assert_eq!(contrast(&ratify, &implement), CONTRAST_FACTOR);
+        let ratify_too = n("Urge states to ratify the Migrant Workers Convention");
+        assert_eq!(contrast(&ratify, &ratify_too), 1.0);
     }
 
     /// The index finds exactly the pairs above the floor that share an indexed word or have the
