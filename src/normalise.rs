@@ -116,61 +116,89 @@ impl Normaliser {
     pub fn normalise(&self, text: &str, language: &str) -> NormalisedText {
         let language = Language::from_tag(language);
         let folded = fold(text);
-        let stemmer = if self.stemming {
-            language.stemmer()
-        } else {
-            None
-        };
-        // English stems also tell the stance; the same stem serves as the token when stemming.
-        let english = (language == Language::English).then(|| Stemmer::create(Algorithm::English));
         let mut out = NormalisedText::default();
-        // The two words before this one, as written: enough to tell "states that have ratified
-        // it" (a relative clause, which says which states, not what the entry is about).
-        let mut before: [String; 2] = Default::default();
-        for word in words(&folded) {
-            let relative_clause = RELATIVE_PRONOUNS.contains(&before[1].as_str())
-                || (RELATIVE_PRONOUNS.contains(&before[0].as_str())
-                    && AUXILIARIES.contains(&before[1].as_str()));
-            before = [std::mem::take(&mut before[1]), word.clone().into_owned()];
-            let word = if self.spelling_variants && language == Language::English {
-                american_spelling(&word)
-            } else {
-                word.as_ref()
-            };
-            let english_stem = english.as_ref().map(|english| english.stem(word));
-            if let Some(stem) = &english_stem {
-                if INCREASE_STEMS.contains(&stem.as_ref()) {
-                    out.stance = out.stance.with(Stance::Increase);
-                } else if DECREASE_STEMS.contains(&stem.as_ref()) {
-                    out.stance = out.stance.with(Stance::Decrease);
-                }
-                if out.stage.is_none() && !relative_clause {
-                    if ADOPTION_STEMS.contains(&stem.as_ref()) {
-                        out.stage = Some(Stage::Adoption);
-                    } else if APPLICATION_STEMS.contains(&stem.as_ref()) {
-                        out.stage = Some(Stage::Application);
-                    }
-                }
+        let written = words(&folded);
+        for (i, word) in written.iter().enumerate() {
+            let word = word.as_ref();
+            let reading = self.read(word, language);
+            if let Some(direction) = reading.direction {
+                out.stance = out.stance.with(direction);
             }
-            if language.is_negation(word) {
-                out.tokens.push(word.to_owned());
-                continue;
+            // The two words before this one, as written: enough to tell "states that have
+            // ratified it" (a relative clause, which says which states, not what the entry is
+            // about) and "are party to".
+            let back = |n: usize| i.checked_sub(n).map_or("", |j| written[j].as_ref());
+            let relative_clause = RELATIVE_PRONOUNS.contains(&back(1))
+                || (RELATIVE_PRONOUNS.contains(&back(2)) && AUXILIARIES.contains(&back(1)));
+            if out.stage.is_none() && !relative_clause && language == Language::English {
+                let party = BE.contains(&back(1)) && matches!(word, "party" | "parties");
+                out.stage = if party {
+                    Some(Stage::Adoption)
+                } else {
+                    reading.stage
+                };
             }
-            if self.stop_words && language.is_stop_word(word) {
-                continue;
+            if let Some(token) = reading.token {
+                out.tokens.push(token);
             }
-            if self.extra_stop_words.contains(word) {
-                continue;
-            }
-            let token = match (&stemmer, english_stem) {
-                (Some(_), Some(stem)) => stem.into_owned(),
-                (Some(stemmer), None) => stemmer.stem(word).into_owned(),
-                (None, _) => word.to_owned(),
-            };
-            out.tokens.push(token);
         }
         out
     }
+
+    /// What one word, as written and folded, contributes in `language`.
+    fn read(&self, word: &str, language: Language) -> Reading {
+        let word = if self.spelling_variants && language == Language::English {
+            american_spelling(word)
+        } else {
+            word
+        };
+        let mut reading = Reading::default();
+        // English stems also tell the stance and the stage; the same stem serves as the token
+        // when stemming.
+        let english_stem = (language == Language::English)
+            .then(|| Stemmer::create(Algorithm::English).stem(word).into_owned());
+        if let Some(stem) = &english_stem {
+            if INCREASE_STEMS.contains(&stem.as_str()) {
+                reading.direction = Some(Stance::Increase);
+            } else if DECREASE_STEMS.contains(&stem.as_str()) {
+                reading.direction = Some(Stance::Decrease);
+            }
+            if ADOPTION_STEMS.contains(&stem.as_str()) || ADOPTION_WORDS.contains(&word) {
+                reading.stage = Some(Stage::Adoption);
+            } else if APPLICATION_STEMS.contains(&stem.as_str())
+                || APPLICATION_WORDS.contains(&word)
+            {
+                reading.stage = Some(Stage::Application);
+            }
+        }
+        reading.token = if language.is_negation(word) {
+            Some(word.to_owned())
+        } else if (self.stop_words && language.is_stop_word(word))
+            || self.extra_stop_words.contains(word)
+        {
+            None
+        } else if !self.stemming {
+            Some(word.to_owned())
+        } else {
+            match (english_stem, language.stemmer()) {
+                (Some(stem), _) => Some(stem),
+                (None, Some(stemmer)) => Some(stemmer.stem(word).into_owned()),
+                (None, None) => Some(word.to_owned()),
+            }
+        };
+        reading
+    }
+}
+
+/// What one word contributes to a normalised text.
+#[derive(Debug, Default)]
+struct Reading {
+    /// Its token, or `None` for a stop word.
+    token: Option<String>,
+    /// The direction it pushes in, when it is a verb of direction.
+    direction: Option<Stance>,
+    /// The stage of an instrument it names, when it is a word of stage.
+    stage: Option<Stage>,
 }
 
 /// Unicode NFKC, full case folding, then NFKC again (folding can undo a normal form), with the
@@ -368,17 +396,29 @@ const INCREASE_STEMS: &[&str] = &[
 const DECREASE_STEMS: &[&str] = &[
     "end", "abolish", "abolit", "stop", "ban", "prohibit", "elimin", "phase", "replac", "reduc",
     "restrict", "oppos", "limit", "cut", "against", "lower", "curb", "dismantl", "reject",
+    "repeal", "scrap", "revok", "rescind",
 ];
 
-/// English stems of making an instrument binding ("ratify", "ratified", "ratification").
-const ADOPTION_STEMS: &[&str] = &["ratifi", "ratif"];
+/// English stems of making an instrument binding ("ratify", "ratification", "accede"); "are
+/// party to" counts too.
+const ADOPTION_STEMS: &[&str] = &["ratifi", "ratif", "acced"];
+/// Words of adoption whose stem is shared with other meanings ("access").
+const ADOPTION_WORDS: &[&str] = &["accession", "accessions"];
 /// English stems of making an instrument real ("implement", "enforcement", "monitoring").
 const APPLICATION_STEMS: &[&str] = &["implement", "enforc", "monitor"];
+/// Words of application whose stem is shared with other meanings ("visa applications").
+const APPLICATION_WORDS: &[&str] = &["apply", "applies", "applied", "applying"];
+/// Forms of "be", after which "party" means bound by an instrument.
+const BE: &[&str] = &[
+    "be", "is", "are", "was", "were", "been", "being", "become", "became",
+];
 
 /// English words that open a relative clause.
 const RELATIVE_PRONOUNS: &[&str] = &["that", "which", "who", "whose", "where"];
 /// English auxiliaries that may stand between a relative pronoun and its verb.
-const AUXILIARIES: &[&str] = &["have", "has", "had", "do", "does", "did", "already"];
+const AUXILIARIES: &[&str] = &[
+    "have", "has", "had", "do", "does", "did", "already", "is", "are", "was", "were",
+];
 
 /// Words that turn a statement into its opposite. Never dropped as stop words.
 const ENGLISH_NEGATIONS: &[&str] = &[

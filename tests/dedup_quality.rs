@@ -187,20 +187,31 @@ fn run(entries: &[Entry], settings: &DedupSettings) -> Consolidated {
 }
 
 #[test]
-fn the_labelled_set_is_big_enough_and_well_formed() {
-    let (entries, gold, apart) = labelled();
-    assert!(entries.len() >= 150, "{} entries", entries.len());
-    let concerns: BTreeSet<&String> = gold.values().collect();
-    for pair in &apart {
-        for id in &pair.concerns {
-            assert!(
-                concerns.contains(id),
-                "[[apart]] names an unknown concern {id}"
-            );
+fn the_labelled_sets_are_big_enough_and_well_formed() {
+    for name in [
+        "labelled.toml",
+        "labelled-2.toml",
+        "heldout.toml",
+        "paraphrases.toml",
+    ] {
+        let (entries, gold, apart) = load_set(name);
+        assert!(entries.len() >= 150, "{name}: {} entries", entries.len());
+        let concerns: BTreeSet<&String> = gold.values().collect();
+        for pair in &apart {
+            for id in &pair.concerns {
+                assert!(
+                    concerns.contains(id),
+                    "{name}: [[apart]] names an unknown concern {id}"
+                );
+            }
         }
+        let texts: BTreeSet<&str> = entries.iter().map(|e| e.text.as_str()).collect();
+        assert_eq!(
+            texts.len(),
+            entries.len(),
+            "{name}: an entry is listed twice"
+        );
     }
-    let texts: BTreeSet<&str> = entries.iter().map(|e| e.text.as_str()).collect();
-    assert_eq!(texts.len(), entries.len(), "no entry is listed twice");
 }
 
 #[test]
@@ -217,9 +228,11 @@ fn automatic_merges_meet_the_quality_targets() {
         gold.values().collect::<BTreeSet<_>>().len()
     );
     println!(
-        "threshold {:.2} (suggestions from {:.2}): pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+        "threshold {:.2} (suggestions from {:.2}): {} consolidated entries, {} suggestions; pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
         settings.threshold(),
         settings.suggest_from(),
+        consolidated.entries.len(),
+        consolidated.suggestions.len(),
         figures.pairwise_precision,
         figures.pairwise_recall,
         figures.bcubed_precision,
@@ -282,33 +295,50 @@ fn free_paraphrases_are_left_to_the_editors_without_false_merges() {
     let (entries, gold, _) = load_set("paraphrases.toml");
     let settings = DedupSettings::default();
     let figures = measure(&run(&entries, &settings), &gold);
-    println!(
-        "paraphrase set, {} entries: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
-        entries.len(),
-        figures.pairwise_precision,
-        figures.pairwise_recall,
-        figures.bcubed_precision,
-        figures.bcubed_recall,
-        figures.bcubed_f1,
-        figures.recall_with_suggestions,
-    );
+    print_figures("paraphrase set", entries.len(), &gold, &figures);
     for (a, b) in &figures.false_merges {
         println!("  false merge: {a:?} + {b:?}");
     }
     assert!(figures.pairwise_precision >= 0.95, "{figures:#?}");
 }
 
-/// The held-out set (`heldout.toml`), written blind after the algorithm and its threshold were
-/// fixed and never used to tune them: the honest measure of how the defaults generalise.
+/// The second labelled set (`labelled-2.toml`): written blind as a held-out set, then looked at
+/// and used for tuning (see its header). Measured: P 0.979, R 0.707, recall with suggestions
+/// 0.925; the assertions guard that level against regressions.
+#[test]
+#[allow(clippy::print_stdout)]
+fn the_second_labelled_set_keeps_its_level() {
+    let (entries, gold, _) = load_set("labelled-2.toml");
+    let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
+    print_figures("second labelled set", entries.len(), &gold, &figures);
+    for (a, b) in &figures.false_merges {
+        println!("  false merge: {a:?} + {b:?}");
+    }
+    assert!(figures.pairwise_precision >= 0.97, "{figures:#?}");
+    assert!(figures.pairwise_recall >= 0.70, "{figures:#?}");
+    assert!(figures.recall_with_suggestions >= 0.92, "{figures:#?}");
+}
+
+/// The held-out set (`heldout.toml`), written blind after every other set had been used for
+/// tuning, and never used to tune anything: the honest measure of how the defaults generalise.
+/// Its figures are printed, not asserted, so that no change is ever made to pass on it; its
+/// errors are not printed either. Measured when the defaults were fixed: pairwise P 0.909,
+/// R 0.476; B-cubed P 0.972, R 0.699, F1 0.813; recall with suggestions 0.852. That is well
+/// below the tuning sets: its drafters reworded more freely than word overlap can follow, and
+/// it has many more look-alike concerns (57 pairs).
 #[test]
 #[allow(clippy::print_stdout)]
 fn the_held_out_set_measures_the_defaults_honestly() {
     let (entries, gold, _) = load_set("heldout.toml");
-    let settings = DedupSettings::default();
-    let figures = measure(&run(&entries, &settings), &gold);
+    let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
+    print_figures("held-out set", entries.len(), &gold, &figures);
+}
+
+/// One line of figures for a labelled set.
+#[allow(clippy::print_stdout)]
+fn print_figures(name: &str, entries: usize, gold: &BTreeMap<usize, String>, figures: &Figures) {
     println!(
-        "held-out set, {} entries, {} concerns: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
-        entries.len(),
+        "{name}, {entries} entries, {} concerns: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
         gold.values().collect::<BTreeSet<_>>().len(),
         figures.pairwise_precision,
         figures.pairwise_recall,
