@@ -18,8 +18,6 @@
 //! starting clusters; their `keep_apart` decisions forbid any join that would put two of their
 //! entries together.
 
-use std::collections::BTreeMap;
-
 /// The lowest similarity any pair across two joining clusters may have, as a fraction of the
 /// threshold: 0.8 of the default 0.37 is 0.296. Lower floors let a cluster take in an entry
 /// that shares only a place name with one member (on the labelled set, 0.25 merges "excluded
@@ -195,39 +193,51 @@ impl State {
     fn finish(mut self, pairs: &[(usize, usize, f64)]) -> Clustering {
         let n = self.parent.len();
         let roots: Vec<usize> = (0..n).map(|i| self.root(i)).collect();
-        let mut index_of_root: BTreeMap<usize, usize> = BTreeMap::new();
+        // A root's cluster index (only roots' slots are used).
+        let mut index_of_root: Vec<usize> = vec![usize::MAX; n];
         let mut clusters = Vec::new();
         for (i, root) in roots.iter().enumerate() {
             if *root == i {
-                index_of_root.insert(i, clusters.len());
+                index_of_root[i] = clusters.len();
                 clusters.push(self.members[i].clone());
             }
         }
-        let mut best: BTreeMap<(usize, usize), ((usize, usize), f64)> = BTreeMap::new();
-        for &(a, b, s) in pairs {
-            let (ra, rb) = (roots[a], roots[b]);
-            if ra == rb || self.kept_apart(ra, rb) {
-                continue;
-            }
-            let (ca, cb) = (index_of_root[&ra], index_of_root[&rb]);
-            let (key, pair) = if ca < cb {
-                ((ca, cb), (a, b))
-            } else {
-                ((cb, ca), (b, a))
-            };
-            let better = best.get(&key).is_none_or(|(_, old)| s > *old);
-            if better {
-                best.insert(key, (pair, s));
-            }
-        }
-        let mut near_misses: Vec<NearMiss> = best
-            .into_iter()
-            .map(|(clusters, (pair, similarity))| NearMiss {
-                clusters,
-                pair,
-                similarity,
+        // Every listed pair across two clusters, then the most similar pair of each two
+        // clusters: sorted by the clusters, most similar first, and the first of each run.
+        let mut across: Vec<NearMiss> = pairs
+            .iter()
+            .filter_map(|&(a, b, similarity)| {
+                let (ra, rb) = (roots[a], roots[b]);
+                if ra == rb {
+                    return None;
+                }
+                let (ca, cb) = (index_of_root[ra], index_of_root[rb]);
+                let (clusters, pair) = if ca < cb {
+                    ((ca, cb), (a, b))
+                } else {
+                    ((cb, ca), (b, a))
+                };
+                Some(NearMiss {
+                    clusters,
+                    pair,
+                    similarity,
+                })
             })
             .collect();
+        across.sort_unstable_by(|x, y| {
+            x.clusters
+                .cmp(&y.clusters)
+                .then(y.similarity.total_cmp(&x.similarity))
+                .then(x.pair.cmp(&y.pair))
+        });
+        across.dedup_by_key(|miss| miss.clusters);
+        let mut near_misses: Vec<NearMiss> = Vec::with_capacity(across.len());
+        for miss in across {
+            let (ra, rb) = (roots[miss.pair.0], roots[miss.pair.1]);
+            if !self.kept_apart(ra, rb) {
+                near_misses.push(miss);
+            }
+        }
         near_misses.sort_by(|a, b| {
             b.similarity
                 .total_cmp(&a.similarity)

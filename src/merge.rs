@@ -258,7 +258,7 @@ pub fn consolidate_entries(
     settings: &DedupSettings,
     editorial: &Editorial,
 ) -> Consolidated {
-    entries.sort_by(|a, b| canonical_key(a).cmp(&canonical_key(b)));
+    entries.par_sort_by(|a, b| canonical_key(a).cmp(&canonical_key(b)));
     let normaliser = Normaliser::new(settings);
     let texts: Vec<NormalisedText> = entries
         .par_iter()
@@ -389,7 +389,8 @@ pub fn consolidate_entries(
             text,
             agenda: agenda.into_iter().collect(),
             regions: entry_regions,
-            sources: members.iter().map(|&m| entries[m].clone()).collect(),
+            // Filled below, by moving the entries: cloning them all was a tenth of the time.
+            sources: Vec::new(),
             wording,
             cohesion,
             merged_by_editors: members.len() > 1
@@ -398,24 +399,38 @@ pub fn consolidate_entries(
         };
         built.push((cluster_index, entry));
     }
+    let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
+    for (cluster_index, entry) in &mut built {
+        entry.sources = ordered_members[*cluster_index]
+            .iter()
+            .map(|&m| {
+                slots[m]
+                    .take()
+                    .expect("every entry is in exactly one cluster")
+            })
+            .collect();
+    }
     built.sort_by(|(_, a), (_, b)| {
-        let first = |e: &ConsolidatedEntry| {
+        fn first<'e>(
+            e: &'e ConsolidatedEntry,
+            rank_of: &impl Fn(&str) -> usize,
+        ) -> (usize, &'e str, usize) {
             let s = &e.sources[0];
-            (rank_of(&s.region), s.file.clone(), s.line)
-        };
+            (rank_of(&s.region), s.file.as_str(), s.line)
+        }
         (
             a.agenda.first().copied().unwrap_or(i64::MAX),
             a.kind,
             Reverse(a.regions.len()),
             Reverse(a.sources.len()),
-            first(a),
+            first(a, &rank_of),
         )
             .cmp(&(
                 b.agenda.first().copied().unwrap_or(i64::MAX),
                 b.kind,
                 Reverse(b.regions.len()),
                 Reverse(b.sources.len()),
-                first(b),
+                first(b, &rank_of),
             ))
     });
     let mut position_of_cluster = vec![0; built.len()];

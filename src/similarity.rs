@@ -47,16 +47,18 @@ pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
     if a.stage.is_some() && b.stage.is_some() && a.stage != b.stage {
         factor *= CONTRAST_FACTOR;
     }
-    /// The numbers an entry names ("1990", "189").
-    fn numbers(t: &NormalisedText) -> Vec<&str> {
-        t.tokens
+    // Both name numbers ("1990", "189"), and none in common. Checked without allocating: this
+    // runs for every candidate pair.
+    let is_number = |w: &&String| w.bytes().all(|c| c.is_ascii_digit());
+    let names_numbers = |t: &NormalisedText| t.tokens.iter().any(|w| is_number(&w));
+    if names_numbers(a)
+        && names_numbers(b)
+        && !a
+            .tokens
             .iter()
-            .filter(|w| w.chars().all(|c| c.is_ascii_digit()))
-            .map(String::as_str)
-            .collect()
-    }
-    let (na, nb) = (numbers(a), numbers(b));
-    if !na.is_empty() && !nb.is_empty() && !na.iter().any(|n| nb.contains(n)) {
+            .filter(is_number)
+            .any(|n| b.tokens.contains(n))
+    {
         factor *= CONTRAST_FACTOR;
     }
     factor
@@ -134,53 +136,80 @@ impl Corpus {
     /// Weighs the pieces of every entry's words by TF-IDF: `(1 + ln tf) · (1 + ln((n + 1) /
     /// (df + 1)))`, then scales each vector to unit length.
     ///
-    /// Piece ids are given in the sorted order of the pieces' hashes, so the vectors depend only
-    /// on the set of entries, never on the order they came in or on the thread count.
+    /// Word ids and piece ids are given in the sorted order of the words and of the pieces'
+    /// hashes, so the vectors depend only on the set of entries, never on the order they came
+    /// in or on the thread count. A word is cut into pieces once, however many entries use it:
+    /// in a large corpus most words recur, and cutting and hashing them was most of the cost.
     pub fn new(texts: &[NormalisedText]) -> Corpus {
-        let features: Vec<Vec<u64>> = texts
+        let mut vocabulary: Vec<&str> = texts
             .par_iter()
-            .map(|text| {
+            .flat_map_iter(|t| t.tokens.iter().map(String::as_str))
+            .collect();
+        vocabulary.par_sort_unstable();
+        vocabulary.dedup();
+        let word_id: HashMap<&str, u32> = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(id, word)| (*word, id as u32))
+            .collect();
+        // Each entry's words as ids, in the order written, repeats kept (term frequency).
+        let tokens: Vec<Vec<u32>> = texts
+            .par_iter()
+            .map(|t| t.tokens.iter().map(|w| word_id[w.as_str()]).collect())
+            .collect();
+        drop(word_id);
+        let piece_hashes: Vec<Vec<u64>> = vocabulary
+            .par_iter()
+            .map(|word| {
                 let mut out = Vec::new();
-                for word in &text.tokens {
-                    pieces(word, &mut out);
-                }
-                out.sort_unstable();
+                pieces(word, &mut out);
                 out
             })
             .collect();
-        // Every entry's distinct pieces, sorted together: the runs are the vocabulary (in hash
-        // order, so ids never depend on entry order) and their lengths the document frequency.
-        let mut all: Vec<u64> = features
+        let mut piece_vocabulary: Vec<u64> = piece_hashes.iter().flatten().copied().collect();
+        piece_vocabulary.par_sort_unstable();
+        piece_vocabulary.dedup();
+        let word_pieces: Vec<Vec<u32>> = piece_hashes
             .par_iter()
-            .flat_map_iter(|pieces| {
-                let mut distinct = pieces.clone();
-                distinct.dedup();
-                distinct
+            .map(|hashes| {
+                hashes
+                    .iter()
+                    .map(|h| {
+                        piece_vocabulary
+                            .binary_search(h)
+                            .expect("every piece is in the vocabulary")
+                            as u32
+                    })
+                    .collect()
             })
             .collect();
-        all.par_sort_unstable();
-        let mut vocabulary: Vec<u64> = Vec::new();
-        let mut document_frequency: Vec<u32> = Vec::new();
-        for run in all.chunk_by(|a, b| a == b) {
-            vocabulary.push(run[0]);
-            document_frequency.push(run.len() as u32);
+        drop(piece_hashes);
+        // Each entry's pieces, sorted, repeats kept: runs are (piece, term frequency).
+        let features: Vec<Vec<u32>> = tokens
+            .par_iter()
+            .map(|words| {
+                let mut own: Vec<u32> = words
+                    .iter()
+                    .flat_map(|&w| word_pieces[w as usize].iter().copied())
+                    .collect();
+                own.sort_unstable();
+                own
+            })
+            .collect();
+        let mut document_frequency = vec![0u32; piece_vocabulary.len()];
+        for own in &features {
+            for run in own.chunk_by(|a, b| a == b) {
+                document_frequency[run[0] as usize] += 1;
+            }
         }
-        drop(all);
-        let id_of = |piece: &u64| {
-            vocabulary
-                .binary_search(piece)
-                .expect("every piece is in the vocabulary") as u32
-        };
         let n = texts.len() as f64;
         let vectors = features
             .par_iter()
-            .map(|pieces| {
-                let mut counts: Vec<u32> = pieces.iter().map(id_of).collect();
-                counts.sort_unstable();
+            .map(|own| {
                 let mut terms: Vec<(u32, f32)> = Vec::new();
-                for chunk in counts.chunk_by(|a, b| a == b) {
-                    let id = chunk[0];
-                    let tf = 1.0 + (chunk.len() as f64).ln();
+                for run in own.chunk_by(|a, b| a == b) {
+                    let id = run[0];
+                    let tf = 1.0 + (run.len() as f64).ln();
                     let df = f64::from(document_frequency[id as usize]);
                     let idf = 1.0 + ((n + 1.0) / (df + 1.0)).ln();
                     terms.push((id, (tf * idf) as f32));
@@ -198,7 +227,20 @@ impl Corpus {
                 TermVector { terms }
             })
             .collect();
-        let (words, word_frequency) = word_ids(texts);
+        let words: Vec<Vec<u32>> = tokens
+            .into_par_iter()
+            .map(|mut own| {
+                own.sort_unstable();
+                own.dedup();
+                own
+            })
+            .collect();
+        let mut word_frequency = vec![0u32; vocabulary.len()];
+        for own in &words {
+            for &id in own {
+                word_frequency[id as usize] += 1;
+            }
+        }
         Corpus {
             vectors,
             words,
@@ -233,6 +275,15 @@ impl Corpus {
             }
         }
         let pieces = self.piece_count();
+        // Every vector's pieces in one array, entry after entry: a candidate's pieces are one
+        // slice of it, with no pointer to follow.
+        let mut offsets: Vec<u32> = Vec::with_capacity(self.vectors.len() + 1);
+        let mut flat: Vec<(u32, f32)> = Vec::new();
+        offsets.push(0);
+        for vector in &self.vectors {
+            flat.extend_from_slice(&vector.terms);
+            offsets.push(flat.len() as u32);
+        }
         self.vectors
             .par_iter()
             .enumerate()
@@ -262,6 +313,8 @@ impl Corpus {
                                 .filter(|&&y| y as usize > x && group[y as usize] == group[x]),
                         );
                     }
+                    // Ascending, so that candidates' pieces are read in the order they lie in
+                    // `flat`: most of the time goes into reading them.
                     candidates.sort_unstable();
                     candidates.dedup();
                     for &(id, weight) in &vector.terms {
@@ -271,8 +324,8 @@ impl Corpus {
                         .into_iter()
                         .filter_map(|y| {
                             let y = y as usize;
-                            let cosine: f64 = self.vectors[y]
-                                .terms
+                            let terms = &flat[offsets[y] as usize..offsets[y + 1] as usize];
+                            let cosine: f64 = terms
                                 .iter()
                                 .map(|&(id, weight)| {
                                     f64::from(dense[id as usize]) * f64::from(weight)
@@ -312,41 +365,6 @@ impl Corpus {
         let df = self.word_frequency[word as usize] as usize;
         (2..=MAX_POSTING).contains(&df)
     }
-}
-
-/// Each text's distinct words as ids (in the sorted order of the words), and how many texts
-/// use each word.
-fn word_ids(texts: &[NormalisedText]) -> (Vec<Vec<u32>>, Vec<u32>) {
-    let mut vocabulary: Vec<&str> = texts
-        .par_iter()
-        .flat_map_iter(|t| t.tokens.iter().map(String::as_str))
-        .collect();
-    vocabulary.par_sort_unstable();
-    vocabulary.dedup();
-    let words: Vec<Vec<u32>> = texts
-        .par_iter()
-        .map(|t| {
-            let mut own: Vec<u32> = t
-                .tokens
-                .iter()
-                .map(|w| {
-                    vocabulary
-                        .binary_search(&w.as_str())
-                        .expect("every word is in the vocabulary") as u32
-                })
-                .collect();
-            own.sort_unstable();
-            own.dedup();
-            own
-        })
-        .collect();
-    let mut frequency = vec![0u32; vocabulary.len()];
-    for own in &words {
-        for &id in own {
-            frequency[id as usize] += 1;
-        }
-    }
-    (words, frequency)
 }
 
 #[cfg(test)]
