@@ -177,7 +177,8 @@ pub struct ReportSettings {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DedupSettings {
-    /// Entries at least this similar (0 to 1) merge automatically.
+    /// Entries at least this similar (0 to 1) merge automatically: a group of entries merges
+    /// when they are this similar on average and every two of them at least 0.8 of it.
     #[serde(default = "default_threshold")]
     #[schemars(with = "f64", example = 0.37)]
     pub threshold: Spanned<f64>,
