@@ -315,8 +315,7 @@ pub fn consolidate_entries(
         .collect();
     let mut built: Vec<(usize, ConsolidatedEntry)> = Vec::with_capacity(ordered_members.len());
     for (cluster_index, members) in ordered_members.iter().enumerate() {
-        let similarity =
-            |a: usize, b: usize| corpus.vectors[a].cosine(&corpus.vectors[b]) * adjust(a, b);
+        let similarity = |a: usize, b: usize| corpus.cosine(a, b) * adjust(a, b);
         let mut choices: Vec<&crate::editorial::WordingChoice> = members
             .iter()
             .filter_map(|m| wordings_by_entry.get(m))

@@ -88,44 +88,17 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
     }
 }
 
-/// An entry as a unit-length vector of weighted pieces: `(piece id, weight)`, ids ascending.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct TermVector {
-    terms: Vec<(u32, f32)>,
-}
-
-impl TermVector {
-    /// The cosine of two unit vectors: 0 (no word in common) to 1 (the same words, equally
-    /// weighted). Summed in word-id order, so the result never depends on threads.
-    pub fn cosine(&self, other: &TermVector) -> f64 {
-        let (mut i, mut j) = (0, 0);
-        let (a, b) = (&self.terms, &other.terms);
-        let mut sum = 0.0f64;
-        while i < a.len() && j < b.len() {
-            match a[i].0.cmp(&b[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    sum += f64::from(a[i].1) * f64::from(b[j].1);
-                    i += 1;
-                    j += 1;
-                }
-            }
-        }
-        sum.min(1.0)
-    }
-
-    /// Whether the entry has no word left to compare (all stop words, or empty).
-    pub fn is_empty(&self) -> bool {
-        self.terms.is_empty()
-    }
-}
-
 /// The weighted vectors of a set of entries, with what the index needs to know of each word.
 #[derive(Debug, Clone)]
 pub struct Corpus {
-    /// One vector per entry, in the order the entries were given.
-    pub vectors: Vec<TermVector>,
+    /// Every entry's unit-length vector of weighted pieces, `(piece id, weight)` with ids
+    /// ascending, entry after entry in the order the entries were given: one array, so that
+    /// scoring a candidate reads one slice and follows no pointer.
+    terms: Vec<(u32, f32)>,
+    /// Where each entry's pieces start in `terms`, and where the last one's end.
+    offsets: Vec<usize>,
+    /// How many distinct pieces there are (piece ids are below this).
+    pieces: usize,
     /// Each entry's distinct word ids (ids in the sorted order of the words), ascending.
     words: Vec<Vec<u32>>,
     /// In how many entries each word id occurs.
@@ -205,7 +178,7 @@ impl Corpus {
         let n = texts.len() as f64;
         let vectors = features
             .par_iter()
-            .map(|own| {
+            .map(|own| -> Vec<(u32, f32)> {
                 let mut terms: Vec<(u32, f32)> = Vec::new();
                 for run in own.chunk_by(|a, b| a == b) {
                     let id = run[0];
@@ -224,9 +197,15 @@ impl Corpus {
                         term.1 = (f64::from(term.1) / norm) as f32;
                     }
                 }
-                TermVector { terms }
+                terms
             })
-            .collect();
+            .collect::<Vec<_>>();
+        let mut offsets = Vec::with_capacity(vectors.len() + 1);
+        offsets.push(0);
+        for vector in &vectors {
+            offsets.push(offsets[offsets.len() - 1] + vector.len());
+        }
+        let terms = vectors.into_iter().flatten().collect();
         let words: Vec<Vec<u32>> = tokens
             .into_par_iter()
             .map(|mut own| {
@@ -242,10 +221,48 @@ impl Corpus {
             }
         }
         Corpus {
-            vectors,
+            terms,
+            offsets,
+            pieces: piece_vocabulary.len(),
             words,
             word_frequency,
         }
+    }
+
+    /// How many entries the corpus holds.
+    pub fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+
+    /// Whether the corpus holds no entry.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// An entry's weighted pieces.
+    fn vector(&self, entry: usize) -> &[(u32, f32)] {
+        &self.terms[self.offsets[entry]..self.offsets[entry + 1]]
+    }
+
+    /// The cosine of two entries' vectors: 0 (no piece in common) to 1 (the same words,
+    /// equally weighted). Summed in piece-id order, as [`Corpus::similar_pairs`] does, so the
+    /// two agree to the last bit and the result never depends on threads.
+    pub fn cosine(&self, a: usize, b: usize) -> f64 {
+        let (a, b) = (self.vector(a), self.vector(b));
+        let (mut i, mut j) = (0, 0);
+        let mut sum = 0.0f64;
+        while i < a.len() && j < b.len() {
+            match a[i].0.cmp(&b[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    sum += f64::from(a[i].1) * f64::from(b[j].1);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        sum.min(1.0)
     }
 
     /// Every pair of entries in the same group (`group[i] == group[j]`, e.g. issues with
@@ -258,7 +275,7 @@ impl Corpus {
         floor: f64,
         adjust: impl Fn(usize, usize) -> f64 + Sync,
     ) -> Vec<(usize, usize, f64)> {
-        assert_eq!(group.len(), self.vectors.len(), "one group per entry");
+        assert_eq!(group.len(), self.len(), "one group per entry");
         let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.word_frequency.len()];
         for (entry, words) in self.words.iter().enumerate() {
             for &word in words {
@@ -274,25 +291,14 @@ impl Corpus {
                 same_words.entry(words).or_default().push(entry as u32);
             }
         }
-        let pieces = self.piece_count();
-        // Every vector's pieces in one array, entry after entry: a candidate's pieces are one
-        // slice of it, with no pointer to follow.
-        let mut offsets: Vec<u32> = Vec::with_capacity(self.vectors.len() + 1);
-        let mut flat: Vec<(u32, f32)> = Vec::new();
-        offsets.push(0);
-        for vector in &self.vectors {
-            flat.extend_from_slice(&vector.terms);
-            offsets.push(flat.len() as u32);
-        }
-        self.vectors
-            .par_iter()
-            .enumerate()
+        (0..self.len())
+            .into_par_iter()
             // Each thread keeps a dense copy of the entry it scores from, so that a candidate's
             // cosine is one pass over its own pieces. Sums run in piece-id order, as in
-            // `TermVector::cosine`, so scores never depend on threads.
+            // `Corpus::cosine`, so scores never depend on threads.
             .map_init(
-                || vec![0f32; pieces],
-                |dense, (x, vector)| {
+                || vec![0f32; self.pieces],
+                |dense, x| {
                     let mut candidates: Vec<u32> = Vec::new();
                     for &word in &self.words[x] {
                         if !self.indexed(word) {
@@ -314,18 +320,18 @@ impl Corpus {
                         );
                     }
                     // Ascending, so that candidates' pieces are read in the order they lie in
-                    // `flat`: most of the time goes into reading them.
+                    // `terms`: most of the time goes into reading them.
                     candidates.sort_unstable();
                     candidates.dedup();
-                    for &(id, weight) in &vector.terms {
+                    for &(id, weight) in self.vector(x) {
                         dense[id as usize] = weight;
                     }
                     let found: Vec<(usize, usize, f64)> = candidates
                         .into_iter()
                         .filter_map(|y| {
                             let y = y as usize;
-                            let terms = &flat[offsets[y] as usize..offsets[y + 1] as usize];
-                            let cosine: f64 = terms
+                            let cosine: f64 = self
+                                .vector(y)
                                 .iter()
                                 .map(|&(id, weight)| {
                                     f64::from(dense[id as usize]) * f64::from(weight)
@@ -339,7 +345,7 @@ impl Corpus {
                             (score >= floor).then_some((x, y, score))
                         })
                         .collect();
-                    for &(id, _) in &vector.terms {
+                    for &(id, _) in self.vector(x) {
                         dense[id as usize] = 0.0;
                     }
                     found
@@ -347,16 +353,6 @@ impl Corpus {
             )
             .flatten()
             .collect()
-    }
-
-    /// How many distinct pieces the corpus has (piece ids are below this).
-    fn piece_count(&self) -> usize {
-        self.vectors
-            .iter()
-            .flat_map(|v| v.terms.last())
-            .map(|(id, _)| *id as usize + 1)
-            .max()
-            .unwrap_or(0)
     }
 
     /// Whether a word brings entries together: used by two entries at least, and by no more
@@ -387,12 +383,11 @@ mod tests {
             text("migrant fee"),
             text("kafala"),
         ]);
-        for v in &corpus.vectors {
-            assert!((v.cosine(v) - 1.0).abs() < 1e-6);
+        for v in 0..corpus.len() {
+            assert!((corpus.cosine(v, v) - 1.0).abs() < 1e-6);
         }
         // "kafala" is rarer than "migrant": sharing it counts for more.
-        let (kafala, worker) = (&corpus.vectors[3], &corpus.vectors[1]);
-        assert!(corpus.vectors[0].cosine(kafala) > corpus.vectors[0].cosine(worker));
+        assert!(corpus.cosine(0, 3) > corpus.cosine(0, 1));
     }
 
     #[test]
@@ -404,10 +399,10 @@ mod tests {
         pieces("no", &mut out);
         assert_eq!(out.len(), 1, "^no$");
         let corpus = Corpus::new(&[text("ratifi convent"), text("ratif convent"), text("fee")]);
-        assert!(corpus.vectors[0].cosine(&corpus.vectors[1]) > 0.7);
-        assert_eq!(corpus.vectors[0].cosine(&corpus.vectors[2]), 0.0);
+        assert!(corpus.cosine(0, 1) > 0.7);
+        assert_eq!(corpus.cosine(0, 2), 0.0);
         let same = Corpus::new(&[text("a b"), text("b a")]);
-        assert!((same.vectors[0].cosine(&same.vectors[1]) - 1.0).abs() < 1e-6);
+        assert!((same.cosine(0, 1) - 1.0).abs() < 1e-6);
     }
 
     #[test]
@@ -469,7 +464,7 @@ mod tests {
             let mut expected = Vec::new();
             for i in 0..texts.len() {
                 for j in i + 1..texts.len() {
-                    let score = corpus.vectors[i].cosine(&corpus.vectors[j]);
+                    let score = corpus.cosine(i, j);
                     let share = corpus.words[i]
                         .iter()
                         .any(|w| corpus.indexed(*w) && corpus.words[j].contains(w));
