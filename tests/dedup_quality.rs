@@ -290,15 +290,8 @@ fn automatic_merges_meet_the_quality_targets() {
 /// look-alikes on recruitment (joint liability, a ban on fees) and on the Global Forum, which
 /// share most of their words; the assertion guards that level against regressions.
 #[test]
-#[allow(clippy::print_stdout)]
 fn free_paraphrases_are_left_to_the_editors_without_false_merges() {
-    let (entries, gold, _) = load_set("paraphrases.toml");
-    let settings = DedupSettings::default();
-    let figures = measure(&run(&entries, &settings), &gold);
-    print_figures("paraphrase set", entries.len(), &gold, &figures);
-    for (a, b) in &figures.false_merges {
-        println!("  false merge: {a:?} + {b:?}");
-    }
+    let figures = measure_at_defaults("paraphrases.toml", "paraphrase set", true);
     assert!(figures.pairwise_precision >= 0.95, "{figures:#?}");
 }
 
@@ -306,14 +299,8 @@ fn free_paraphrases_are_left_to_the_editors_without_false_merges() {
 /// and used for tuning (see its header). Measured: P 0.979, R 0.707, recall with suggestions
 /// 0.925; the assertions guard that level against regressions.
 #[test]
-#[allow(clippy::print_stdout)]
 fn the_second_labelled_set_keeps_its_level() {
-    let (entries, gold, _) = load_set("labelled-2.toml");
-    let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
-    print_figures("second labelled set", entries.len(), &gold, &figures);
-    for (a, b) in &figures.false_merges {
-        println!("  false merge: {a:?} + {b:?}");
-    }
+    let figures = measure_at_defaults("labelled-2.toml", "second labelled set", true);
     assert!(figures.pairwise_precision >= 0.97, "{figures:#?}");
     assert!(figures.pairwise_recall >= 0.70, "{figures:#?}");
     assert!(figures.recall_with_suggestions >= 0.92, "{figures:#?}");
@@ -327,18 +314,19 @@ fn the_second_labelled_set_keeps_its_level() {
 /// below the tuning sets: its drafters reworded more freely than word overlap can follow, and
 /// it has many more look-alike concerns (57 pairs).
 #[test]
-#[allow(clippy::print_stdout)]
 fn the_held_out_set_measures_the_defaults_honestly() {
-    let (entries, gold, _) = load_set("heldout.toml");
-    let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
-    print_figures("held-out set", entries.len(), &gold, &figures);
+    measure_at_defaults("heldout.toml", "held-out set", false);
 }
 
-/// One line of figures for a labelled set.
+/// Consolidates a labelled set at the default settings and prints its figures, and its false
+/// merges when `show_false_merges` (never for the held-out set).
 #[allow(clippy::print_stdout)]
-fn print_figures(name: &str, entries: usize, gold: &BTreeMap<usize, String>, figures: &Figures) {
+fn measure_at_defaults(file: &str, name: &str, show_false_merges: bool) -> Figures {
+    let (entries, gold, _) = load_set(file);
+    let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
     println!(
-        "{name}, {entries} entries, {} concerns: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+        "{name}, {} entries, {} concerns: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+        entries.len(),
         gold.values().collect::<BTreeSet<_>>().len(),
         figures.pairwise_precision,
         figures.pairwise_recall,
@@ -347,4 +335,10 @@ fn print_figures(name: &str, entries: usize, gold: &BTreeMap<usize, String>, fig
         figures.bcubed_f1,
         figures.recall_with_suggestions,
     );
+    if show_false_merges {
+        for (a, b) in &figures.false_merges {
+            println!("  false merge: {a:?} + {b:?}");
+        }
+    }
+    figures
 }
