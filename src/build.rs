@@ -198,23 +198,17 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     let typ_path = options.out.join("report.typ");
     let typ_name = display_name(&options.root, &typ_path);
     let world = report_world(options, &templates, source, fonts.clone(), creation, false);
-    let check = TypesetOptions {
-        standards,
-        check_layout: true,
-    };
-    let typeset_report = timings.time(Stage::Typeset, progress, || {
-        typeset(&world, &typ_name, creation, &check, &mut diagnostics)
-    });
-    std::fs::create_dir_all(&options.out)
-        .map_err(|e| Error::io("create the folder", &options.out, e))?;
-    let Some(report) = typeset_report else {
-        // Keep the generated source beside the error, so the template author can look at it.
-        write_atomically(&[(&typ_path, world.main_text().as_bytes())])?;
-        diagnostics.sort();
-        return Err(Error::Input(Box::new(diagnostics)));
-    };
-    let rendered = SourceFile::new(&typ_name, &typ_path, world.main_text().to_owned());
-    accept(&report, &project, &rendered, &mut diagnostics);
+    let report = timings.time(Stage::Typeset, progress, || {
+        typeset_checked(
+            options,
+            &world,
+            &typ_path,
+            standards,
+            creation,
+            &project,
+            &mut diagnostics,
+        )
+    })?;
 
     let print_copy = if options.print {
         let print_world = report_world(
@@ -328,24 +322,18 @@ fn build_proof(
         )
     })?;
     let typ_path = options.out.join(format!("{id}.typ"));
-    let typ_name = display_name(&options.root, &typ_path);
     let world = report_world(options, &templates, source, fonts, creation, false);
-    let check = TypesetOptions {
-        standards,
-        check_layout: true,
-    };
     let proof = timings.time(Stage::Typeset, progress, || {
-        typeset(&world, &typ_name, creation, &check, &mut diagnostics)
-    });
-    std::fs::create_dir_all(&options.out)
-        .map_err(|e| Error::io("create the folder", &options.out, e))?;
-    let Some(proof) = proof else {
-        write_atomically(&[(&typ_path, world.main_text().as_bytes())])?;
-        diagnostics.sort();
-        return Err(Error::Input(Box::new(diagnostics)));
-    };
-    let rendered = SourceFile::new(&typ_name, &typ_path, world.main_text().to_owned());
-    accept(&proof, &project, &rendered, &mut diagnostics);
+        typeset_checked(
+            options,
+            &world,
+            &typ_path,
+            standards,
+            creation,
+            &project,
+            &mut diagnostics,
+        )
+    })?;
     finish_diagnostics(options, &mut diagnostics)?;
     let pdf_path = options.out.join(format!("{id}.pdf"));
     timings.time(Stage::Write, progress, || {
@@ -421,16 +409,36 @@ fn standards_for(
     standards
 }
 
-/// Adds a typeset document's warnings and layout problems to the build's diagnostics.
-fn accept(
-    typeset: &Typeset,
+/// Typesets an edition with the layout checks on, and adds its warnings and layout problems
+/// (at their submission lines) to the build's diagnostics. When Typst fails, the generated
+/// source is written to `typ_path` beside the error, so the template author can look at it.
+fn typeset_checked(
+    options: &BuildOptions,
+    world: &ReportWorld,
+    typ_path: &Path,
+    standards: PdfProfile,
+    creation: Date,
     project: &Project,
-    rendered: &SourceFile,
     diagnostics: &mut Diagnostics,
-) {
-    diagnostics.extend(typeset.warnings.iter().cloned());
-    diagnostics.add_source(rendered);
-    diagnostics.extend(overflow_diagnostics(&typeset.overflows, project, rendered));
+) -> Result<Typeset, Error> {
+    let typ_name = display_name(&options.root, typ_path);
+    let check = TypesetOptions {
+        standards,
+        check_layout: true,
+    };
+    let typeset_edition = typeset(world, &typ_name, creation, &check, diagnostics);
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| Error::io("create the folder", &options.out, e))?;
+    let Some(edition) = typeset_edition else {
+        write_atomically(&[(typ_path, world.main_text().as_bytes())])?;
+        diagnostics.sort();
+        return Err(Error::Input(Box::new(std::mem::take(diagnostics))));
+    };
+    let rendered = SourceFile::new(&typ_name, typ_path, world.main_text().to_owned());
+    diagnostics.extend(edition.warnings.iter().cloned());
+    diagnostics.add_source(&rendered);
+    diagnostics.extend(overflow_diagnostics(&edition.overflows, project, &rendered));
+    Ok(edition)
 }
 
 /// Applies `--strict` and stops the build when anything is an error.
