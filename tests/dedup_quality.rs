@@ -106,6 +106,21 @@ struct Figures {
     missed: Vec<(String, String)>,
 }
 
+impl Figures {
+    /// The figures on one line, as the tests print them.
+    fn summary(&self) -> String {
+        format!(
+            "pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+            self.pairwise_precision,
+            self.pairwise_recall,
+            self.bcubed_precision,
+            self.bcubed_recall,
+            self.bcubed_f1,
+            self.recall_with_suggestions,
+        )
+    }
+}
+
 fn measure(consolidated: &Consolidated, gold: &BTreeMap<usize, String>) -> Figures {
     let cluster_of: BTreeMap<usize, usize> = consolidated
         .entries
@@ -228,17 +243,12 @@ fn automatic_merges_meet_the_quality_targets() {
         gold.values().collect::<BTreeSet<_>>().len()
     );
     println!(
-        "threshold {:.2} (suggestions from {:.2}): {} consolidated entries, {} suggestions; pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+        "threshold {:.2} (suggestions from {:.2}): {} consolidated entries, {} suggestions; {}",
         settings.threshold(),
         settings.suggest_from(),
         consolidated.entries.len(),
         consolidated.suggestions.len(),
-        figures.pairwise_precision,
-        figures.pairwise_recall,
-        figures.bcubed_precision,
-        figures.bcubed_recall,
-        figures.bcubed_f1,
-        figures.recall_with_suggestions,
+        figures.summary(),
     );
     for (a, b) in &figures.false_merges {
         println!("  false merge: {a:?} + {b:?}");
@@ -325,15 +335,10 @@ fn measure_at_defaults(file: &str, name: &str, show_false_merges: bool) -> Figur
     let (entries, gold, _) = load_set(file);
     let figures = measure(&run(&entries, &DedupSettings::default()), &gold);
     println!(
-        "{name}, {} entries, {} concerns: pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
+        "{name}, {} entries, {} concerns: {}",
         entries.len(),
         gold.values().collect::<BTreeSet<_>>().len(),
-        figures.pairwise_precision,
-        figures.pairwise_recall,
-        figures.bcubed_precision,
-        figures.bcubed_recall,
-        figures.bcubed_f1,
-        figures.recall_with_suggestions,
+        figures.summary(),
     );
     if show_false_merges {
         for (a, b) in &figures.false_merges {
