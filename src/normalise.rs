@@ -155,19 +155,19 @@ impl Normaliser {
         let mut reading = Reading::default();
         // English stems also tell the stance and the stage; the same stem serves as the token
         // when stemming.
-        let english_stem = (language == Language::English)
-            .then(|| Stemmer::create(Algorithm::English).stem(word).into_owned());
-        if let Some(stem) = &english_stem {
-            if INCREASE_STEMS.contains(&stem.as_str()) {
+        // Borrowed when the stem is the word itself: most stop words are dropped without ever
+        // being copied.
+        let english_stem: Option<Cow<'_, str>> =
+            (language == Language::English).then(|| Stemmer::create(Algorithm::English).stem(word));
+        if let Some(stem) = english_stem.as_deref() {
+            if INCREASE_STEMS.contains(&stem) {
                 reading.direction = Some(Stance::Increase);
-            } else if DECREASE_STEMS.contains(&stem.as_str()) {
+            } else if DECREASE_STEMS.contains(&stem) {
                 reading.direction = Some(Stance::Decrease);
             }
-            if ADOPTION_STEMS.contains(&stem.as_str()) || ADOPTION_WORDS.contains(&word) {
+            if ADOPTION_STEMS.contains(&stem) || ADOPTION_WORDS.contains(&word) {
                 reading.stage = Some(Stage::Adoption);
-            } else if APPLICATION_STEMS.contains(&stem.as_str())
-                || APPLICATION_WORDS.contains(&word)
-            {
+            } else if APPLICATION_STEMS.contains(&stem) || APPLICATION_WORDS.contains(&word) {
                 reading.stage = Some(Stage::Application);
             }
         }
@@ -180,11 +180,11 @@ impl Normaliser {
         } else if !self.stemming {
             Some(word.to_owned())
         } else {
-            match (english_stem, language.stemmer()) {
-                (Some(stem), _) => Some(stem),
-                (None, Some(stemmer)) => Some(stemmer.stem(word).into_owned()),
-                (None, None) => Some(word.to_owned()),
-            }
+            Some(match (english_stem, language.stemmer()) {
+                (Some(stem), _) => stem.into_owned(),
+                (None, Some(stemmer)) => stemmer.stem(word).into_owned(),
+                (None, None) => word.to_owned(),
+            })
         };
         reading
     }
