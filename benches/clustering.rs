@@ -8,9 +8,10 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use consolidate::editorial::Editorial;
-use consolidate::merge::{Entry, EntryKind, consolidate_entries};
+use consolidate::consolidate::merge::consolidate_entries;
 use consolidate::model::DedupSettings;
+use consolidate::model::editorial::Editorial;
+use consolidate::model::entry::{Entry, EntryKind};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 /// A small, seeded xorshift generator: the same entries on every run.

@@ -30,6 +30,24 @@ pub enum Error {
         /// What to do instead.
         hint: Option<String>,
     },
+    /// The folder is not a project, or lacks what the command needs: no `report.toml`, no
+    /// submissions (exit code 2).
+    Project {
+        /// What is missing.
+        message: String,
+        /// How to make it.
+        hint: String,
+    },
+    /// A template of the project's `templates/` folder failed to render (exit code 2).
+    Template {
+        /// The template's name.
+        name: String,
+        /// The renderer's account, with its whole cause chain.
+        message: String,
+    },
+    /// A check of the program's own work failed: a bug, not a problem of the input. Nothing was
+    /// written (exit code 3).
+    Internal(String),
 }
 
 impl Error {
@@ -51,11 +69,24 @@ impl Error {
         }
     }
 
-    /// The exit code the CLI returns for this failure: 1 for bad input, 2 otherwise.
+    /// A project that lacks a file or folder, with what to do.
+    pub fn project(message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Error::Project {
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    /// The exit code the CLI returns for this failure: 1 for bad input, 2 for a command or
+    /// project that cannot work, 3 for a bug.
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 1,
-            Error::Io { .. } | Error::Usage { .. } => 2,
+            Error::Io { .. }
+            | Error::Usage { .. }
+            | Error::Project { .. }
+            | Error::Template { .. } => 2,
+            Error::Internal(_) => 3,
         }
     }
 }
@@ -104,6 +135,15 @@ impl fmt::Display for Error {
                 }
                 Ok(())
             }
+            Error::Project { message, hint } => write!(f, "{message}\nhint: {hint}"),
+            Error::Template { name, message } => write!(
+                f,
+                "failed to render the template {name}: {message}\nhint: check the template in templates/, or delete it to use the built-in one"
+            ),
+            Error::Internal(message) => write!(
+                f,
+                "internal error, nothing was written: {message}\nhint: please report this with the submission files"
+            ),
         }
     }
 }

@@ -1,41 +1,33 @@
 //! `consolidate` compiles the submissions of regional civil-society consultations into one
 //! consolidated, print-ready report.
 //!
-//! The data flow has one module per stage: [`load`] (bytes → typed model, spans kept),
-//! [`validate`] (the rules of the submission format), [`merge`] (one consolidated entry per
-//! concern, provenance kept), [`render`] (minijinja templates → Typst source, every value
-//! escaped) and [`typeset`] (Typst in-process → PDF), with [`preflight`] checking fonts and
-//! layout on either side of it. [`build`] runs them in order;
-//! [`diagnostic`] is how every stage reports problems.
+//! The data flows through one folder per stage:
+//!
+//! ```text
+//! report.toml, regions/*.toml, editorial.toml
+//!   → input        bytes → typed model, spans kept          (model: the types every stage shares)
+//!   → validate     the rules of the submission format       (diagnostic: how any stage reports)
+//!   → consolidate  one consolidated entry per concern
+//!   → publish      Typst source → PDF, fonts and layout checked
+//!   → out/report.pdf, out/report.typ, out/consolidated.json
+//! ```
+//!
+//! [`pipeline`] runs the stages in order for each command and decides when to stop. A module
+//! only depends on the stages before it, on [`model`], [`diagnostic`], [`error`] and
+//! [`progress`] (how a long run reports where it is).
 
-#[cfg(feature = "typeset")]
-pub mod build;
-pub mod check;
-pub mod cluster;
+pub mod consolidate;
 pub mod diagnostic;
-pub mod editorial;
 pub mod error;
-pub mod init;
-pub mod load;
-pub mod merge;
+pub mod input;
 pub mod model;
-pub mod normalise;
-#[cfg(feature = "typeset")]
-pub mod preflight;
+pub mod pipeline;
 pub mod progress;
 #[cfg(feature = "typeset")]
-pub mod render;
-pub mod review;
-pub mod schema;
-pub mod similarity;
-pub mod source;
-#[cfg(feature = "typeset")]
-pub mod typeset;
+pub mod publish;
 pub mod validate;
-#[cfg(feature = "typeset")]
-pub mod watch;
 
-#[cfg(feature = "typeset")]
-pub use build::{BuildOptions, BuildOutcome, build};
 pub use diagnostic::{Code, Diagnostic, Diagnostics, Severity};
 pub use error::Error;
+#[cfg(feature = "typeset")]
+pub use pipeline::compile::{BuildOptions, BuildOutcome, build};

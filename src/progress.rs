@@ -26,16 +26,6 @@ pub enum Stage {
 }
 
 impl Stage {
-    /// Every stage, in order.
-    pub const ALL: [Stage; 6] = [
-        Stage::Load,
-        Stage::Validate,
-        Stage::Merge,
-        Stage::Render,
-        Stage::Typeset,
-        Stage::Write,
-    ];
-
     /// The stage's name as `--timings` prints it.
     pub fn name(self) -> &'static str {
         match self {

@@ -7,9 +7,9 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use consolidate::build::{Prepared, prepare};
-use consolidate::merge::{ConsolidatedEntry, Wording};
-use consolidate::review::Review;
+use consolidate::consolidate::merge::{ConsolidatedEntry, Wording};
+use consolidate::consolidate::review::Review;
+use consolidate::pipeline::prepare::{Prepared, prepare};
 use consolidate::{Diagnostics, Error};
 
 fn prepared(root: &Path) -> Prepared {
@@ -96,7 +96,7 @@ fn near_duplicates_merge_with_every_region_and_source() {
 #[test]
 fn review_lists_merges_and_suggestions_with_lines_to_paste() {
     let prepared = prepared(&fixture("consolidation"));
-    let review = Review::of(&prepared);
+    let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
     assert_eq!(review.suggestions.len(), 1);
     let suggestion = &review.suggestions[0];
     assert!(suggestion.similarity < review.threshold);
@@ -108,7 +108,8 @@ fn review_lists_merges_and_suggestions_with_lines_to_paste() {
 #[test]
 fn a_pasted_suggestion_merges_and_a_pasted_split_keeps_apart() {
     let root = copy_project(&fixture("consolidation"), "editorial-paste");
-    let review = Review::of(&prepared(&root));
+    let before = prepared(&root);
+    let review = Review::new(&before.consolidated, before.project.submissions.len());
     let merge_line = &review.suggestions[0].merge;
     let criminalisation = review
         .merged
@@ -146,7 +147,7 @@ fn a_pasted_suggestion_merges_and_a_pasted_split_keeps_apart() {
         CRIMINALISATION_NORTH,
         CRIMINALISATION_EAST
     ));
-    let review = Review::of(&after);
+    let review = Review::new(&after.consolidated, after.project.submissions.len());
     assert!(
         review.suggestions.iter().all(|s| !s
             .merge

@@ -11,9 +11,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use consolidate::editorial::Editorial;
-use consolidate::merge::{Consolidated, Entry, EntryKind, consolidate_entries};
+use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
 use consolidate::model::DedupSettings;
+use consolidate::model::editorial::Editorial;
+use consolidate::model::entry::{Entry, EntryKind};
 use serde::Deserialize;
 
 #[derive(Deserialize)]

@@ -7,10 +7,11 @@ mod common;
 use std::collections::BTreeMap;
 
 use common::*;
-use consolidate::build::prepare;
-use consolidate::editorial::Editorial;
-use consolidate::merge::{Consolidated, Entry, EntryKind, consolidate_entries};
+use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
 use consolidate::model::DedupSettings;
+use consolidate::model::editorial::Editorial;
+use consolidate::model::entry::{Entry, EntryKind};
+use consolidate::pipeline::prepare::prepare;
 
 /// Concerns that random entries are written about: some share words, so that clusters,
 /// near-misses and complete-linkage refusals all happen.

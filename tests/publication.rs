@@ -7,7 +7,7 @@ mod common;
 use std::path::Path;
 
 use common::*;
-use consolidate::typeset::PdfProfile;
+use consolidate::publish::pdf::PdfProfile;
 use consolidate::{BuildOptions, BuildOutcome, Code, Error};
 use pdf_extract::{Dictionary, Document, Object};
 
@@ -506,7 +506,7 @@ fn short_labels_are_the_hosts_choice_and_must_be_unique() {
     };
     let json = diagnostics.to_json();
     let first = &json["diagnostics"][0];
-    assert_eq!(first["code"], "E008");
+    assert_eq!(first["code"], "E020");
     assert_eq!(first["file"], "regions/south.toml");
     assert_eq!(first["line"], 4);
 }

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use common::*;
 use consolidate::Diagnostics;
-use consolidate::build::validate;
+use consolidate::pipeline::prepare::validate;
 
 fn rules_dir() -> PathBuf {
     fixture("rules")
@@ -82,10 +82,21 @@ fn every_rule_has_a_fixture_caught_at_its_line() {
     }
     for code in consolidate::Code::ALL {
         // The typesetter's codes (E014, W006-W008) and the consolidation's (E015-E017, W009, W010)
-        // have their fixtures in tests/publication.rs and tests/consolidation.rs.
+        // have their fixtures in tests/publication.rs and tests/consolidation.rs; the rules of
+        // report.toml's agenda (E018, E021) in `agenda_numbers_are_positive_and_unique`.
         let runs_in_validate = !matches!(
             code.as_str(),
-            "E014" | "E015" | "E016" | "E017" | "W006" | "W007" | "W008" | "W009" | "W010"
+            "E014"
+                | "E015"
+                | "E016"
+                | "E017"
+                | "E018"
+                | "E021"
+                | "W006"
+                | "W007"
+                | "W008"
+                | "W009"
+                | "W010"
         );
         assert!(
             !runs_in_validate || codes_covered.iter().any(|c| c == code.as_str()),
@@ -129,7 +140,7 @@ fn the_shipped_regions_validate_without_errors() {
 fn init_writes_a_skeleton_that_validates() {
     let root = scratch("init");
     std::fs::copy(repo_root().join("report.toml"), root.join("report.toml")).unwrap();
-    let done = consolidate::init::init(&root, "x").unwrap();
+    let done = consolidate::input::skeleton::init(&root, "x").unwrap();
     let text = std::fs::read_to_string(&done.submission).unwrap();
     assert!(text.starts_with("#:schema ../schema/submission.schema.json"));
     assert!(done.schema.is_some_and(|s| s.is_file()));
@@ -141,10 +152,10 @@ fn init_writes_a_skeleton_that_validates() {
         diagnostics.render_human(false)
     );
     assert!(
-        consolidate::init::init(&root, "x").is_err(),
+        consolidate::input::skeleton::init(&root, "x").is_err(),
         "never overwrites a submission"
     );
-    assert!(consolidate::init::init(&root, "Not A Slug").is_err());
+    assert!(consolidate::input::skeleton::init(&root, "Not A Slug").is_err());
 }
 
 #[test]
@@ -153,7 +164,7 @@ fn the_shipped_schema_is_the_generated_one() {
         std::fs::read_to_string(repo_root().join("schema/submission.schema.json")).unwrap();
     assert_eq!(
         shipped,
-        consolidate::schema::submission_schema_text(),
+        consolidate::input::schema::submission_schema_text(),
         "run `cargo run -- schema > schema/submission.schema.json`"
     );
 }
@@ -347,5 +358,24 @@ fn mutated_valid_files_never_panic_and_always_explain() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn agenda_numbers_are_positive_and_unique() {
+    let root = scratch("agenda-numbers");
+    let report = std::fs::read_to_string(rules_dir().join("report.toml"))
+        .unwrap()
+        .replace("number = 1", "number = 0")
+        .replace("number = 2", "number = 0");
+    std::fs::write(root.join("report.toml"), report).unwrap();
+    let submission = rules_dir().join("e012-original-without-language.toml");
+    let diagnostics = check(&root, &[submission]);
+    let found = found(&diagnostics);
+    for expected in [("E018", 6), ("E018", 11), ("E021", 11)] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} missing from {found:?}"
+        );
     }
 }

@@ -6,7 +6,8 @@
 use std::sync::OnceLock;
 
 use consolidate::Diagnostics;
-use consolidate::load::{Project, Settings, settings_from_bytes, submission_from_bytes};
+use consolidate::input::load::{settings_from_bytes, submission_from_bytes};
+use consolidate::model::project::{Project, Settings};
 use consolidate::validate::validate_project;
 use libfuzzer_sys::fuzz_target;
 

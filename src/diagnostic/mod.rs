@@ -10,7 +10,9 @@ use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
-use crate::source::SourceFile;
+use crate::model::source::SourceFile;
+
+pub mod suggest;
 
 /// Whether a problem stops the build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -41,7 +43,7 @@ pub enum Code {
     UnsupportedFormat,
     /// `id` is not a slug.
     BadId,
-    /// Two submissions use the same `id` (or the same `short` label).
+    /// Two submissions use the same `id`.
     DuplicateId,
     /// An agenda number that `report.toml` does not define.
     UnknownAgendaPoint,
@@ -78,6 +80,14 @@ pub enum Code {
     BadDecision,
     /// Decisions in `editorial.toml` that contradict each other.
     ConflictingDecisions,
+    /// An agenda point numbered below 1.
+    BadAgendaNumber,
+    /// A `language` or `original_lang` that is not a BCP 47 tag.
+    BadLanguageTag,
+    /// Two submissions use the same `short` label.
+    DuplicateLabel,
+    /// Two agenda points of `report.toml` have the same number.
+    DuplicateAgendaPoint,
     /// A decision in `editorial.toml` that no longer matches any entry.
     StaleDecision,
     /// A decision in `editorial.toml` that matched an entry whose wording has changed.
@@ -86,7 +96,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 27] = [
+    pub const ALL: [Code; 31] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -114,6 +124,10 @@ impl Code {
         Code::ConflictingDecisions,
         Code::StaleDecision,
         Code::ChangedEntry,
+        Code::BadAgendaNumber,
+        Code::BadLanguageTag,
+        Code::DuplicateLabel,
+        Code::DuplicateAgendaPoint,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -146,52 +160,47 @@ impl Code {
             Code::ConflictingDecisions => "E017",
             Code::StaleDecision => "W009",
             Code::ChangedEntry => "W010",
+            Code::BadAgendaNumber => "E018",
+            Code::BadLanguageTag => "E019",
+            Code::DuplicateLabel => "E020",
+            Code::DuplicateAgendaPoint => "E021",
         }
     }
 
     /// The severity a rule has unless `--strict` raises it.
     pub fn severity(self) -> Severity {
-        if self.as_str().starts_with('E') {
-            Severity::Error
-        } else {
-            Severity::Warning
-        }
-    }
-
-    /// One line that says what the rule catches, for the documentation and `--explain`.
-    pub fn summary(self) -> &'static str {
         match self {
-            Code::Unreadable => "the file cannot be read, or is not UTF-8 text",
-            Code::Syntax => "the file is not valid TOML",
-            Code::WrongType => {
-                "a value has the wrong type (a date in quotes, a number as text, ...)"
-            }
-            Code::UnknownKey => "a key the format does not define (often a misspelling)",
-            Code::MissingField => "a required field is missing, or a required list is empty",
-            Code::UnsupportedFormat => "`format` is missing or not a supported version",
-            Code::BadId => "`id` is not a slug of lowercase letters, digits and hyphens",
-            Code::DuplicateId => "two submissions use the same `id` or `short` label",
-            Code::UnknownAgendaPoint => "an agenda number that report.toml does not define",
-            Code::EmptyText => "an entry or field whose text is empty or only spaces",
-            Code::BadDate => "`end_date` before `date`, or `date` after the hearings",
-            Code::OriginalWithoutLanguage => "`original` is given without `original_lang`",
-            Code::ControlCharacter => "a control character other than tab or newline in text",
-            Code::Typesetting => "the typesetter could not produce the report",
-            Code::LongEntry => "an entry longer than 600 characters",
-            Code::UnbalancedWorkshop => "a workshop with issues but no strategies, or neither",
-            Code::RepeatedEntry => "the same entry twice in one submission",
-            Code::CrossCutting => "an issue or strategy mapped to no agenda point (cross-cutting)",
-            Code::InvisibleCharacter => "invisible characters (zero-width spaces, bidi controls)",
-            Code::TypesetterWarning => "a warning from the typesetter about layout or fonts",
-            Code::MissingGlyph => "a character no font can print (it would show as an empty box)",
-            Code::LayoutOverflow => "text that runs out of its table cell, box or page",
-            Code::BadSetting => "a `[dedup]` setting in report.toml is out of range",
-            Code::BadDecision => "a decision in editorial.toml cannot be applied as written",
-            Code::ConflictingDecisions => "decisions in editorial.toml contradict each other",
-            Code::StaleDecision => "a decision in editorial.toml no longer matches any entry",
-            Code::ChangedEntry => {
-                "a decision in editorial.toml matched an entry whose wording changed"
-            }
+            Code::LongEntry
+            | Code::UnbalancedWorkshop
+            | Code::RepeatedEntry
+            | Code::CrossCutting
+            | Code::InvisibleCharacter
+            | Code::TypesetterWarning
+            | Code::MissingGlyph
+            | Code::LayoutOverflow
+            | Code::StaleDecision
+            | Code::ChangedEntry => Severity::Warning,
+            Code::Unreadable
+            | Code::Syntax
+            | Code::WrongType
+            | Code::UnknownKey
+            | Code::MissingField
+            | Code::UnsupportedFormat
+            | Code::BadId
+            | Code::DuplicateId
+            | Code::UnknownAgendaPoint
+            | Code::EmptyText
+            | Code::BadDate
+            | Code::OriginalWithoutLanguage
+            | Code::ControlCharacter
+            | Code::Typesetting
+            | Code::BadSetting
+            | Code::BadDecision
+            | Code::ConflictingDecisions
+            | Code::BadAgendaNumber
+            | Code::BadLanguageTag
+            | Code::DuplicateLabel
+            | Code::DuplicateAgendaPoint => Severity::Error,
         }
     }
 }
@@ -328,6 +337,13 @@ impl Diagnostics {
         self.diagnostics.dedup();
     }
 
+    /// The problems, sorted: for a result handed back whole.
+    #[must_use]
+    pub fn sorted(mut self) -> Diagnostics {
+        self.sort();
+        self
+    }
+
     /// How many problems are errors.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
@@ -347,7 +363,7 @@ impl Diagnostics {
     fn positions(
         &self,
         d: &Diagnostic,
-    ) -> Option<(crate::source::LineCol, crate::source::LineCol)> {
+    ) -> Option<(crate::model::source::LineCol, crate::model::source::LineCol)> {
         let file = self.sources.get(&d.file)?;
         let span = d.span.as_ref()?;
         Some((file.line_col(span.start), file.line_col(span.end)))

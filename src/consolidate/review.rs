@@ -10,8 +10,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::build::Prepared;
-use crate::merge::{Consolidated, ConsolidatedEntry, EntryKind, Wording};
+use crate::consolidate::merge::{Consolidated, ConsolidatedEntry, Wording};
+use crate::model::entry::EntryKind;
 
 /// Everything `consolidate review` shows.
 #[derive(Debug, Clone, Serialize)]
@@ -100,11 +100,6 @@ pub struct SuggestedEntry {
 }
 
 impl Review {
-    /// The review of a prepared project.
-    pub fn of(prepared: &Prepared) -> Review {
-        Review::new(&prepared.consolidated, prepared.project.submissions.len())
-    }
-
     /// The review of consolidated entries from `regions` regions.
     pub fn new(consolidated: &Consolidated, regions: usize) -> Review {
         let merged = consolidated
@@ -195,7 +190,7 @@ impl Review {
                 out,
                 "\n  {}. {} · {} regions · {how}",
                 i + 1,
-                kind_word(entry.kind),
+                EntryKind::as_str(entry.kind),
                 entry.regions.len()
             );
             let _ = writeln!(
@@ -227,7 +222,7 @@ impl Review {
                 out,
                 "\n  {}. {} · similarity {:.2}",
                 i + 1,
-                kind_word(suggestion.kind),
+                EntryKind::as_str(suggestion.kind),
                 suggestion.similarity
             );
             for side in [&suggestion.first, &suggestion.second] {
@@ -284,14 +279,6 @@ fn paste_line<'a>(references: impl Iterator<Item = &'a str>) -> String {
 /// "1 entry", "2 entries".
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// "issue" or "strategy".
-fn kind_word(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Issue => "issue",
-        EntryKind::Strategy => "strategy",
-    }
 }
 
 /// How the printed wording was chosen, in words.

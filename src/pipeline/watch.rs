@@ -13,9 +13,9 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use crate::build::{BuildOptions, BuildOutcome, build};
 use crate::error::Error;
-use crate::load::is_submission_file;
+use crate::input::find::is_submission_file;
+use crate::pipeline::compile::{BuildOptions, BuildOutcome, build};
 
 /// How often the files are looked at.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);

@@ -15,61 +15,17 @@ use std::cmp::Reverse;
 use std::collections::{BTreeSet, HashMap};
 
 use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
+use serde::Serialize;
 
-use crate::cluster::cluster;
+use crate::consolidate::cluster::cluster;
+use crate::consolidate::editorial::{Reference, Sketch};
+use crate::consolidate::normalise::{NormalisedText, Normaliser};
+use crate::consolidate::similarity::{Corpus, contrast};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::editorial::{Editorial, Reference, Sketch};
-use crate::load::{Project, Submission};
 use crate::model::DedupSettings;
-use crate::normalise::{NormalisedText, Normaliser};
-use crate::similarity::{Corpus, contrast};
-
-/// Whether an entry names a problem or a way to address one. They never merge with each other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum EntryKind {
-    /// A priority issue.
-    Issue,
-    /// A strategy.
-    Strategy,
-}
-
-/// One issue or strategy as a region wrote it, with its exact place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Entry {
-    /// Issue or strategy.
-    #[serde(skip)]
-    pub kind: EntryKind,
-    /// The region's id.
-    pub region: String,
-    /// The file it is in, relative to the project root.
-    pub file: String,
-    /// The line its text starts on.
-    pub line: usize,
-    /// The wording, in English.
-    pub text: String,
-    /// The wording in the language it was discussed in, when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original: Option<String>,
-    /// The language of `original`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub original_lang: Option<String>,
-    /// The agenda points it addresses (its own, or its workshop's); empty when cross-cutting.
-    #[serde(skip)]
-    pub agenda: Vec<i64>,
-    /// The workshop it came from.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub workshop: Option<String>,
-    /// The language of `text` (the submission's `language`), for stop words and stemming.
-    #[serde(skip)]
-    pub language: String,
-    /// How `editorial.toml` names this entry (`region:kind:fingerprint`); filled in by
-    /// consolidation, empty before.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub reference: String,
-}
+use crate::model::editorial::Editorial;
+use crate::model::entry::{Entry, EntryKind, entries_of};
+use crate::model::project::Project;
 
 /// How a consolidated entry's printed wording was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -144,72 +100,6 @@ pub struct Consolidated {
     pub suggest_from: f64,
 }
 
-/// The key W003 (the same entry twice in one submission) compares: NFKC, lower case,
-/// punctuation and runs of white space turned into single spaces.
-pub fn normalise(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut pending_space = false;
-    for c in text.nfkc().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
-            }
-            pending_space = false;
-            out.push(c);
-        } else {
-            pending_space = true;
-        }
-    }
-    out
-}
-
-/// Every issue and strategy of a submission, in the order it was written.
-pub fn entries_of(submission: &Submission) -> Vec<Entry> {
-    let source = &submission.source;
-    let language = submission
-        .data
-        .consultation
-        .get_ref()
-        .language
-        .as_ref()
-        .map_or_else(|| "en".to_owned(), |l| l.get_ref().clone());
-    let mut entries = Vec::new();
-    for workshop in &submission.data.workshop {
-        let workshop = workshop.get_ref();
-        let title = workshop.title.as_ref().map(|t| t.get_ref().clone());
-        let items = workshop
-            .issues
-            .iter()
-            .map(|i| (EntryKind::Issue, i))
-            .chain(workshop.strategies.iter().map(|s| (EntryKind::Strategy, s)));
-        for (kind, item) in items {
-            let item_ref = item.get_ref();
-            let mut agenda: Vec<i64> = item_ref
-                .agenda
-                .as_ref()
-                .or(workshop.agenda.as_ref())
-                .map(|numbers| numbers.iter().map(|n| *n.get_ref()).collect())
-                .unwrap_or_default();
-            agenda.sort_unstable();
-            agenda.dedup();
-            entries.push(Entry {
-                kind,
-                region: submission.id.clone(),
-                file: source.name.clone(),
-                line: source.line_of(item_ref.text.span().start),
-                text: item_ref.text().to_owned(),
-                original: item_ref.original.as_ref().map(|o| o.get_ref().clone()),
-                original_lang: item_ref.original_lang.as_ref().map(|l| l.get_ref().clone()),
-                agenda,
-                workshop: title.clone(),
-                language: language.clone(),
-                reference: String::new(),
-            });
-        }
-    }
-    entries
-}
-
 /// Merges the entries of all submissions under the project's `[dedup]` settings and the
 /// editors' decisions.
 pub fn consolidate(project: &Project, editorial: &Editorial) -> Consolidated {
@@ -235,8 +125,8 @@ pub fn references(entries: &[Entry], normalised: Option<&[NormalisedText]>) -> V
                 }
             };
             let sketch = if text.tokens.is_empty() {
-                let folded = crate::normalise::fold(&entry.text);
-                Sketch::of(&crate::normalise::words(&folded))
+                let folded = crate::consolidate::normalise::fold(&entry.text);
+                Sketch::of(&crate::consolidate::normalise::words(&folded))
             } else {
                 Sketch::of(&text.tokens)
             };
@@ -284,7 +174,7 @@ pub fn consolidate_entries(
         .map(|(i, r)| (r.as_str(), i))
         .collect();
     let rank_of = |region: &str| rank.get(region).copied().unwrap_or(usize::MAX);
-    let mut wordings_by_entry: HashMap<usize, Vec<&crate::editorial::WordingChoice>> =
+    let mut wordings_by_entry: HashMap<usize, Vec<&crate::consolidate::editorial::WordingChoice>> =
         HashMap::new();
     for choice in &resolved.wordings {
         wordings_by_entry
@@ -316,7 +206,7 @@ pub fn consolidate_entries(
     let mut built: Vec<(usize, ConsolidatedEntry)> = Vec::with_capacity(ordered_members.len());
     for (cluster_index, members) in ordered_members.iter().enumerate() {
         let similarity = |a: usize, b: usize| corpus.cosine(a, b) * adjust(a, b);
-        let mut choices: Vec<&crate::editorial::WordingChoice> = members
+        let mut choices: Vec<&crate::consolidate::editorial::WordingChoice> = members
             .iter()
             .filter_map(|m| wordings_by_entry.get(m))
             .flatten()
@@ -567,17 +457,6 @@ mod tests {
             &DedupSettings::default(),
             &Editorial::default(),
         )
-    }
-
-    #[test]
-    fn normalising_ignores_case_space_punctuation_and_unicode_form() {
-        assert_eq!(
-            normalise("Criminalization of migrant workers and immigrant communities."),
-            normalise("  criminalization of MIGRANT workers, and immigrant   communities")
-        );
-        assert_eq!(normalise("ﬁnancial"), normalise("financial"));
-        assert_eq!(normalise("migrants’ rights"), normalise("migrants' rights"));
-        assert_ne!(normalise("labour"), normalise("labor"));
     }
 
     #[test]

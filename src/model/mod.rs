@@ -1,6 +1,14 @@
-//! The typed model of `report.toml` and of a regional submission, exactly as
-//! `SUBMISSION_FORMAT.md` defines them. Fields that later rules may reject keep their source
-//! span (`Spanned`), so that every message can point at the line a host wrote.
+//! The types every stage shares. In: nothing (this folder depends on no other). Out: the typed
+//! model of `report.toml` and of a regional submission, exactly as the submission format (see
+//! the README) defines them, and the shapes built from them: [`project`] (the files as loaded),
+//! [`entry`] (one issue or strategy), [`editorial`] (the editors' decisions) and [`source`] (a
+//! file's text and line index). Fields that later rules may reject keep their source span
+//! (`Spanned`), so that every message can point at the line a host wrote.
+
+pub mod editorial;
+pub mod entry;
+pub mod project;
+pub mod source;
 
 use std::fmt;
 use std::ops::Range;

@@ -16,10 +16,10 @@ use serde_json::Value as Json;
 use toml::Spanned;
 use toml::de::{DeArray, DeTable, DeValue};
 
+use crate::diagnostic::suggest::nearest_key;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::nearest_key;
+use crate::model::source::SourceFile;
 use crate::model::{ReportSettings, SubmissionFile};
-use crate::source::SourceFile;
 
 /// The schema of a regional submission, as editors (taplo, Even Better TOML) read it.
 pub fn submission_schema() -> &'static Json {
@@ -36,7 +36,7 @@ pub fn report_schema() -> &'static Json {
 /// The schema of `editorial.toml`.
 pub fn editorial_schema() -> &'static Json {
     static SCHEMA: OnceLock<Json> = OnceLock::new();
-    SCHEMA.get_or_init(generate::<crate::editorial::EditorialFile>)
+    SCHEMA.get_or_init(generate::<crate::model::editorial::EditorialFile>)
 }
 
 /// Draft 7, the newest draft that TOML editors' schema support fully understands.

@@ -1,4 +1,5 @@
-//! Stage 2, validate: the rules of `SUBMISSION_FORMAT.md` that the types alone cannot enforce.
+//! Stage 2, validate. In: a loaded [`Project`]. Out: a [`Diagnostic`] for each breach of the
+//! submission format's rules that the types alone cannot enforce.
 //! Each rule is a small function named after what it checks; all of them run over all files,
 //! so a host sees every problem in one run.
 
@@ -9,10 +10,11 @@ use rayon::prelude::*;
 use toml::Spanned;
 
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::load::{Project, Settings, Submission};
-use crate::merge::normalise;
+use crate::model::project::is_slug;
+use crate::model::project::{Project, Settings, Submission};
+use crate::model::source::SourceFile;
 use crate::model::{FORMAT_VERSION, Item};
-use crate::source::SourceFile;
+use unicode_normalization::UnicodeNormalization;
 
 /// Entries longer than this many characters get a warning: they read badly in a table and
 /// usually hold several entries that should be split.
@@ -68,7 +70,7 @@ fn check_settings(settings: &Settings) -> Vec<Diagnostic> {
         if *number.get_ref() < 1 {
             found.push(
                 Diagnostic::new(
-                    Code::WrongType,
+                    Code::BadAgendaNumber,
                     source,
                     number.span(),
                     "agenda numbers start at 1",
@@ -79,7 +81,7 @@ fn check_settings(settings: &Settings) -> Vec<Diagnostic> {
         if let Some(first) = seen.insert(*number.get_ref(), number.span()) {
             found.push(
                 Diagnostic::new(
-                    Code::DuplicateId,
+                    Code::DuplicateAgendaPoint,
                     source,
                     number.span(),
                     format!("agenda point {} is defined twice", number.get_ref()),
@@ -269,14 +271,6 @@ fn check_id(submission: &Submission, found: &mut Vec<Diagnostic>) {
     found.push(diagnostic.with_help(help));
 }
 
-/// Whether a text is a slug: `[a-z0-9-]+`.
-pub fn is_slug(text: &str) -> bool {
-    !text.is_empty()
-        && text
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-}
-
 fn check_dates(submission: &Submission, hearings: crate::model::Date, found: &mut Vec<Diagnostic>) {
     let source = &submission.source;
     let consultation = submission.data.consultation.get_ref();
@@ -319,7 +313,7 @@ fn check_language_tag(source: &SourceFile, tag: &Spanned<String>, found: &mut Ve
     if !valid {
         found.push(
             Diagnostic::new(
-                Code::WrongType,
+                Code::BadLanguageTag,
                 source,
                 tag.span(),
                 format!("\"{}\" is not a language tag", tag.get_ref()),
@@ -508,7 +502,7 @@ fn check_repeated_entries(submission: &Submission, found: &mut Vec<Diagnostic>) 
             .map(|i| ("issue", i))
             .chain(workshop.strategies.iter().map(|s| ("strategy", s)));
         for (kind, item) in entries {
-            let key = normalise(item.get_ref().text());
+            let key = repeat_key(item.get_ref().text());
             if key.is_empty() {
                 continue;
             }
@@ -550,7 +544,7 @@ fn check_unique_short_labels(submissions: &[Submission]) -> Vec<Diagnostic> {
         match first.get(&key) {
             Some((other, span)) => found.push(
                 Diagnostic::new(
-                    Code::DuplicateId,
+                    Code::DuplicateLabel,
                     &submission.source,
                     short.span(),
                     format!(
@@ -605,9 +599,42 @@ fn check_unique_ids(submissions: &[Submission]) -> Vec<Diagnostic> {
     found
 }
 
+/// The key W003 (the same entry twice in one submission) compares: NFKC, lower case,
+/// punctuation and runs of white space turned into single spaces.
+fn repeat_key(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut pending_space = false;
+    for c in text.nfkc().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            if pending_space && !out.is_empty() {
+                out.push(' ');
+            }
+            pending_space = false;
+            out.push(c);
+        } else {
+            pending_space = true;
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn normalising_ignores_case_space_punctuation_and_unicode_form() {
+        assert_eq!(
+            repeat_key("Criminalization of migrant workers and immigrant communities."),
+            repeat_key("  criminalization of MIGRANT workers, and immigrant   communities")
+        );
+        assert_eq!(repeat_key("ﬁnancial"), repeat_key("financial"));
+        assert_eq!(
+            repeat_key("migrants’ rights"),
+            repeat_key("migrants' rights")
+        );
+        assert_ne!(repeat_key("labour"), repeat_key("labor"));
+    }
 
     #[test]
     fn slugs() {

@@ -3,115 +3,23 @@
 //! names the file, line and column and says what to write instead.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rayon::prelude::*;
 use serde::de::DeserializeOwned;
 
+use crate::diagnostic::suggest::nearest_key;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
-use crate::error::Error;
+use crate::input::find::display_name;
+use crate::input::schema::{Checker, report_schema, submission_schema};
+use crate::model::project::{Project, ProjectFiles, Settings, Submission};
+use crate::model::source::SourceFile;
 use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
 use crate::progress::Progress;
-use crate::schema::{Checker, report_schema, submission_schema};
-use crate::source::SourceFile;
 
 /// The largest input file we read: far above any real submission (the 2013 ones are ~20 kB),
 /// low enough that a stray binary or log file cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
-
-/// `report.toml`, loaded.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// The file, for messages.
-    pub source: SourceFile,
-    /// Its content.
-    pub data: ReportSettings,
-}
-
-/// One regional submission, loaded.
-#[derive(Debug, Clone)]
-pub struct Submission {
-    /// The consultation's id: its `id` field, or the file stem.
-    pub id: String,
-    /// The file, for messages and provenance.
-    pub source: SourceFile,
-    /// Its content.
-    pub data: SubmissionFile,
-}
-
-impl Submission {
-    /// The region's display name.
-    pub fn region(&self) -> &str {
-        self.data.consultation.get_ref().region.get_ref()
-    }
-}
-
-/// Everything a build reads.
-#[derive(Debug, Clone)]
-pub struct Project {
-    /// The report-wide settings.
-    pub settings: Settings,
-    /// The submissions, sorted by date then id so that nothing depends on file order.
-    pub submissions: Vec<Submission>,
-}
-
-/// The files a project is made of, found before anything is read.
-#[derive(Debug, Clone)]
-pub struct ProjectFiles {
-    /// The project folder, against which names are shown.
-    pub root: PathBuf,
-    /// `report.toml`.
-    pub settings: PathBuf,
-    /// The submissions, sorted by path.
-    pub submissions: Vec<PathBuf>,
-}
-
-/// Whether a file in `regions/` is a submission: `.toml`, and not hidden or set aside with `_`.
-pub fn is_submission_file(path: &Path) -> bool {
-    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    !name.starts_with('_') && !name.starts_with('.') && name.ends_with(".toml")
-}
-
-/// Finds `report.toml` and the submissions under `root`, or says what is missing.
-pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
-    let settings = root.join("report.toml");
-    if !settings.is_file() {
-        return Err(Error::usage(
-            format!("no report.toml in {}", root.display()),
-            "run consolidate in the project folder, or pass --root DIR",
-        ));
-    }
-    let regions = root.join("regions");
-    let submissions = submission_files_in(&regions)?;
-    if submissions.is_empty() {
-        return Err(Error::usage(
-            format!("no submissions in {}", regions.display()),
-            "add a regional submission with `consolidate init ID`",
-        ));
-    }
-    Ok(ProjectFiles {
-        root: root.to_owned(),
-        settings,
-        submissions,
-    })
-}
-
-/// The submission files of a folder, sorted by name.
-pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let entries = fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
-    let mut files = Vec::new();
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io("read the folder", dir, e))?;
-        let path = entry.path();
-        if path.is_file() && is_submission_file(&path) {
-            files.push(path);
-        }
-    }
-    files.sort();
-    Ok(files)
-}
 
 /// Loads a whole project. Problems in the files go into `diagnostics`; `None` means some file
 /// could not be read at all, and the caller should stop after showing them.
@@ -244,19 +152,6 @@ impl<T> Loaded<T> {
                 diagnostics: self.diagnostics,
             },
         }
-    }
-}
-
-/// The name a file is shown by: relative to the project root, with `/`.
-pub fn display_name(root: &Path, path: &Path) -> String {
-    match path.strip_prefix(root) {
-        Ok(relative) => relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/"),
-        // Outside the project (an `--out` elsewhere): the path as given.
-        Err(_) => path.display().to_string(),
     }
 }
 
@@ -514,35 +409,9 @@ fn missing_field_help(field: &str) -> String {
     format!("add `{example}` to this table")
 }
 
-/// The allowed key closest to a misspelt one, when it is close enough to be a likely typo.
-pub fn nearest_key<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
-    allowed
-        .iter()
-        .map(|candidate| (strsim::jaro_winkler(key, candidate), *candidate))
-        .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, candidate)| candidate)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn misspelt_keys_find_their_neighbour() {
-        let allowed = ["title", "agenda", "issues", "strategies"];
-        assert_eq!(nearest_key("stratgies", &allowed), Some("strategies"));
-        assert_eq!(nearest_key("isues", &allowed), Some("issues"));
-        assert_eq!(nearest_key("zzz", &allowed), None);
-    }
-
-    #[test]
-    fn hidden_and_set_aside_files_are_not_submissions() {
-        assert!(is_submission_file(Path::new("regions/europe.toml")));
-        assert!(!is_submission_file(Path::new("regions/_draft.toml")));
-        assert!(!is_submission_file(Path::new("regions/.europe.toml.swp")));
-        assert!(!is_submission_file(Path::new("regions/notes.txt")));
-    }
 
     #[test]
     fn byte_order_mark_is_dropped() {

@@ -27,97 +27,20 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::ops::Range;
-use std::path::Path;
 use std::str::FromStr;
 
-use serde::Deserialize;
 use toml::Spanned;
 
-use crate::cluster::Constraints;
+use crate::consolidate::cluster::Constraints;
+use crate::consolidate::fnv1a;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Loaded, load_file};
-use crate::merge::{Entry, EntryKind};
-use crate::source::SourceFile;
-
-/// The name of the file in the project root.
-pub const EDITORIAL_FILE: &str = "editorial.toml";
+use crate::model::editorial::Editorial;
+use crate::model::entry::{Entry, EntryKind};
+use crate::model::source::SourceFile;
 
 /// Slots of a fingerprint that must agree for a reference to match an edited entry: 6 of 8
 /// estimates that three quarters of the words are still the same.
 pub const MIN_AGREEMENT_FOR_EDITED: usize = 6;
-
-/// `editorial.toml` as written.
-#[derive(Debug, Clone, Default, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EditorialFile {
-    /// Lists of entries that become one consolidated entry each.
-    #[serde(default)]
-    #[schemars(with = "Vec<Vec<String>>")]
-    pub merge: Vec<Spanned<Vec<Spanned<String>>>>,
-    /// Lists of entries no two of which may be merged.
-    #[serde(default)]
-    #[schemars(with = "Vec<Vec<String>>")]
-    pub keep_apart: Vec<Spanned<Vec<Spanned<String>>>>,
-    /// The wording to print for the consolidated entry that holds an entry.
-    #[serde(default)]
-    #[schemars(with = "Vec<WordingDecision>")]
-    pub wording: Vec<Spanned<WordingDecision>>,
-}
-
-/// One `wording` decision.
-#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-pub struct WordingDecision {
-    /// The original whose consolidated entry this is about; its wording is used unless `text`
-    /// is given.
-    #[schemars(with = "String")]
-    pub entry: Spanned<String>,
-    /// The editors' own wording.
-    #[serde(default)]
-    #[schemars(with = "Option<String>")]
-    pub text: Option<Spanned<String>>,
-}
-
-/// The editors' decisions with the file they came from (none when there is no file).
-#[derive(Debug, Clone, Default)]
-pub struct Editorial {
-    /// The file, for messages; `None` when the project has no `editorial.toml`.
-    pub source: Option<SourceFile>,
-    /// The decisions.
-    pub file: EditorialFile,
-}
-
-/// Loads `ROOT/editorial.toml`; a project without one has no decisions. Parse errors come
-/// back as diagnostics with file, line, column and help, like a submission's.
-pub fn load_editorial(root: &Path) -> Loaded<Editorial> {
-    let path = root.join(EDITORIAL_FILE);
-    if !path.exists() {
-        return Loaded {
-            source: None,
-            value: Some(Editorial::default()),
-            diagnostics: Vec::new(),
-        };
-    }
-    let mut loaded = load_file::<EditorialFile>(root, &path, crate::schema::editorial_schema())
-        .map(|source, file| Editorial {
-            source: Some(source),
-            file,
-        });
-    // The loader's help speaks of submissions; editorial.toml has a shape of its own.
-    for diagnostic in &mut loaded.diagnostics {
-        let about_submissions = diagnostic
-            .help
-            .as_deref()
-            .is_some_and(|help| help.contains("consolidate init"));
-        if about_submissions || matches!(diagnostic.code, Code::WrongType | Code::MissingField) {
-            diagnostic.help = Some(EDITORIAL_SHAPE_HELP.to_owned());
-        }
-    }
-    loaded
-}
-
-/// The help for a value of the wrong shape in `editorial.toml`: its three kinds of decision.
-const EDITORIAL_SHAPE_HELP: &str = "write `merge = [[\"REF\", \"REF\"]]`, `keep_apart = [[\"REF\", \"REF\"]]` and `wording = [{ entry = \"REF\", text = \"...\" }]`; `consolidate review` prints the references";
 
 /// A fingerprint of an entry's normalised words: 8 slots of b-bit MinHash (one byte each).
 ///
@@ -132,7 +55,7 @@ impl Sketch {
     pub fn of<S: AsRef<str>>(words: &[S]) -> Sketch {
         let mut minima = [u64::MAX; 8];
         for word in words {
-            let base = fnv1a(word.as_ref().as_bytes());
+            let base = fnv1a(word.as_ref().bytes());
             for (slot, minimum) in minima.iter_mut().enumerate() {
                 let hash = mix(base ^ SLOT_SEEDS[slot]);
                 *minimum = (*minimum).min(hash);
@@ -167,16 +90,6 @@ const SLOT_SEEDS: [u64; 8] = [
     0x3F84_D5B5_B547_0917,
 ];
 
-/// FNV-1a, 64 bits: a stable hash of a word's bytes.
-fn fnv1a(bytes: &[u8]) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325_u64;
-    for byte in bytes {
-        hash ^= u64::from(*byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
-    }
-    hash
-}
-
 /// The splitmix64 finaliser: spreads a hash's bits so that each slot sees an independent order.
 fn mix(mut z: u64) -> u64 {
     z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -198,11 +111,7 @@ pub struct Reference {
 
 impl fmt::Display for Reference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = match self.kind {
-            EntryKind::Issue => "issue",
-            EntryKind::Strategy => "strategy",
-        };
-        write!(f, "{}:{kind}:", self.region)?;
+        write!(f, "{}:{}:", self.region, self.kind.as_str())?;
         for byte in self.sketch.0 {
             write!(f, "{byte:02x}")?;
         }
@@ -564,7 +473,7 @@ impl<'a> Resolver<'a> {
             if regions.contains(&reference.region.as_str()) {
                 format!(
                     "this decision names a {} of `{}`, which has none any more",
-                    kind_word(reference.kind),
+                    EntryKind::as_str(reference.kind),
                     reference.region
                 )
             } else {
@@ -577,7 +486,7 @@ impl<'a> Resolver<'a> {
         } else {
             format!(
                 "this decision no longer matches any {} of `{}`: the entry was removed or rewritten",
-                kind_word(reference.kind),
+                EntryKind::as_str(reference.kind),
                 reference.region
             )
         };
@@ -587,14 +496,6 @@ impl<'a> Resolver<'a> {
             ),
         );
         Vec::new()
-    }
-}
-
-/// "issue" or "strategy", as messages say it.
-fn kind_word(kind: EntryKind) -> &'static str {
-    match kind {
-        EntryKind::Issue => "issue",
-        EntryKind::Strategy => "strategy",
     }
 }
 

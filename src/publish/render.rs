@@ -15,11 +15,13 @@ use minijinja::{
 };
 use serde::Serialize;
 
+use crate::consolidate::merge::{Consolidated, ConsolidatedEntry, Wording};
 use crate::diagnostic::Diagnostic;
 use crate::error::Error;
-use crate::load::{Project, Submission};
-use crate::merge::{Consolidated, ConsolidatedEntry, EntryKind, Wording};
+use crate::model::entry::EntryKind;
+use crate::model::project::{Project, Submission};
 use crate::model::{Date, Item};
+use crate::publish::escape::typst_string_literal;
 
 /// The name of the auto-escape mode for Typst templates.
 const TYPST_ESCAPE: &str = "typst";
@@ -27,9 +29,12 @@ const TYPST_ESCAPE: &str = "typst";
 /// The default templates, compiled into the binary so that an installed `consolidate` works in
 /// any folder. A project's own `templates/` folder overrides them file by file.
 pub const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
-    ("report.typ.j2", include_str!("../templates/report.typ.j2")),
-    ("proof.typ.j2", include_str!("../templates/proof.typ.j2")),
-    ("style.typ", include_str!("../templates/style.typ")),
+    (
+        "report.typ.j2",
+        include_str!("../../templates/report.typ.j2"),
+    ),
+    ("proof.typ.j2", include_str!("../../templates/proof.typ.j2")),
+    ("style.typ", include_str!("../../templates/style.typ")),
 ];
 
 /// The templates of a project: the defaults, with the project's own files in their place.
@@ -59,25 +64,6 @@ impl Templates {
     pub fn get(&self, name: &str) -> Option<&str> {
         self.files.get(name).map(String::as_str)
     }
-}
-
-/// Writes `text` as a Typst string literal: the only characters with meaning inside one are
-/// the backslash and the double quote; line breaks are written as escapes.
-pub fn typst_string_literal(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// The auto-escape formatter for `.typ` templates: text becomes `#"...";` (a string shown as
@@ -202,14 +188,9 @@ fn render(templates: &Templates, name: &str, view: &impl Serialize) -> Result<St
 }
 
 fn template_error(name: &str, err: &TemplateError) -> Error {
-    Error::Usage {
-        message: format!(
-            "failed to render the template {name}: {}",
-            describe_template_error(err)
-        ),
-        hint: Some(
-            "check the template in templates/, or delete it to use the built-in one".to_owned(),
-        ),
+    Error::Template {
+        name: name.to_owned(),
+        message: describe_template_error(err),
     }
 }
 
@@ -707,7 +688,7 @@ impl ReportView {
             .submissions
             .iter()
             .map(|s| {
-                let entries = crate::merge::entries_of(s);
+                let entries = crate::model::entry::entries_of(s);
                 MatrixRow {
                     code: code_of(&s.id),
                     name: s.region().to_owned(),
@@ -949,7 +930,7 @@ type AlsoRaised = BTreeMap<(usize, EntryKind, String), Vec<String>>;
 fn item_view(
     item: &Item,
     inherited: Option<&Vec<toml::Spanned<i64>>>,
-    source: &crate::source::SourceFile,
+    source: &crate::model::source::SourceFile,
     also: Option<(&AlsoRaised, EntryKind)>,
 ) -> ItemView {
     let lang = item.original_lang.as_ref().map(|l| l.get_ref().clone());

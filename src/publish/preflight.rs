@@ -13,10 +13,12 @@ use typst::utils::Numeric;
 use typst_layout::PagedDocument;
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::load::{Project, Submission};
 use crate::model::Item;
-use crate::source::SourceFile;
-use crate::typeset::{FontSet, ReportWorld};
+use crate::model::project::{Project, Submission};
+use crate::model::source::SourceFile;
+use crate::publish::escape::unescape_literal;
+use crate::publish::fonts::FontSet;
+use crate::publish::world::ReportWorld;
 
 /// At most this many distinct missing characters are named in one message.
 const MAX_NAMED_CHARACTERS: usize = 5;
@@ -389,27 +391,6 @@ fn rect_bounds(ts: Transform, size: typst::layout::Size) -> (f64, f64, f64, f64)
         xs.into_iter().fold(f64::MIN, f64::max),
         ys.into_iter().fold(f64::MIN, f64::max),
     )
-}
-
-/// Reads back a Typst string literal as the renderer wrote it (`"..."` with `\\`, `\"`, `\n`,
-/// `\r`, `\t` escapes), to recognise the host text a piece of layout came from.
-fn unescape_literal(literal: &str) -> Option<String> {
-    let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
-    let mut out = String::with_capacity(inner.len());
-    let mut chars = inner.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
-        }
-        match chars.next()? {
-            'n' => out.push('\n'),
-            'r' => out.push('\r'),
-            't' => out.push('\t'),
-            other => out.push(other),
-        }
-    }
-    Some(out)
 }
 
 /// Overflows as warnings (W008) that point at the submission a text came from, when it came

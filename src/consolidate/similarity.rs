@@ -23,7 +23,8 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::normalise::NormalisedText;
+use crate::consolidate::fnv1a;
+use crate::consolidate::normalise::NormalisedText;
 
 /// The longest posting list of the word index: words used by more entries than this do not
 /// bring entries together on their own (see the module documentation).
@@ -71,16 +72,7 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
         .chain(word.chars())
         .chain(std::iter::once('$'))
         .collect();
-    let hash = |chars: &[char]| {
-        let mut h = 0xcbf2_9ce4_8422_2325_u64;
-        for c in chars {
-            for byte in (*c as u32).to_le_bytes() {
-                h ^= u64::from(byte);
-                h = h.wrapping_mul(0x0000_0100_0000_01b3);
-            }
-        }
-        h
-    };
+    let hash = |chars: &[char]| fnv1a(chars.iter().flat_map(|c| u32::from(*c).to_le_bytes()));
     if padded.len() <= PIECE_LENGTH {
         out.push(hash(&padded));
     } else {
@@ -370,7 +362,7 @@ mod tests {
     fn text(words: &str) -> NormalisedText {
         NormalisedText {
             tokens: words.split_whitespace().map(str::to_owned).collect(),
-            stance: crate::normalise::Stance::Neutral,
+            stance: crate::consolidate::normalise::Stance::Neutral,
             stage: None,
         }
     }
@@ -407,7 +399,7 @@ mod tests {
 
     #[test]
     fn opposite_stances_and_different_numbers_count_less() {
-        let normaliser = crate::normalise::Normaliser::default();
+        let normaliser = crate::consolidate::normalise::Normaliser::default();
         let n = |t: &str| normaliser.normalise(t, "en");
         let expand = n("Expand temporary labour migration programmes");
         let phase_out = n("Phase out temporary labour migration programmes");

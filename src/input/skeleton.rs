@@ -4,8 +4,8 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::schema::submission_schema_text;
-use crate::validate::is_slug;
+use crate::input::schema::submission_schema_text;
+use crate::model::project::is_slug;
 
 /// Where the shipped schema lives in a project, relative to the root.
 pub const SCHEMA_PATH: &str = "schema/submission.schema.json";

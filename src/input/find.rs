@@ -1,0 +1,87 @@
+//! Which files make a project: `report.toml` and the submissions in `regions/`, found before
+//! anything is read, and the names files are shown by in messages.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+use crate::model::project::ProjectFiles;
+
+/// The name a file is shown by: relative to the project root, with `/`.
+pub fn display_name(root: &Path, path: &Path) -> String {
+    match path.strip_prefix(root) {
+        Ok(relative) => relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/"),
+        // Outside the project (an `--out` elsewhere): the path as given.
+        Err(_) => path.display().to_string(),
+    }
+}
+
+/// Whether a file in `regions/` is a submission: `.toml`, and not hidden or set aside with `_`.
+pub fn is_submission_file(path: &Path) -> bool {
+    let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
+        return false;
+    };
+    !name.starts_with('_') && !name.starts_with('.') && name.ends_with(".toml")
+}
+
+/// `ROOT/report.toml`, or the error that says the folder is not a project.
+pub fn find_settings(root: &Path) -> Result<PathBuf, Error> {
+    let settings = root.join("report.toml");
+    if !settings.is_file() {
+        return Err(Error::project(
+            format!("no report.toml in {}", root.display()),
+            "run consolidate in the project folder, or pass --root DIR",
+        ));
+    }
+    Ok(settings)
+}
+
+/// Finds `report.toml` and the submissions under `root`, or says what is missing.
+pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
+    let settings = find_settings(root)?;
+    let regions = root.join("regions");
+    let submissions = submission_files_in(&regions)?;
+    if submissions.is_empty() {
+        return Err(Error::project(
+            format!("no submissions in {}", regions.display()),
+            "add a regional submission with `consolidate init ID`",
+        ));
+    }
+    Ok(ProjectFiles {
+        root: root.to_owned(),
+        settings,
+        submissions,
+    })
+}
+
+/// The submission files of a folder, sorted by name.
+pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+    let entries = fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
+    let mut files = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io("read the folder", dir, e))?;
+        let path = entry.path();
+        if path.is_file() && is_submission_file(&path) {
+            files.push(path);
+        }
+    }
+    files.sort();
+    Ok(files)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_and_set_aside_files_are_not_submissions() {
+        assert!(is_submission_file(Path::new("regions/europe.toml")));
+        assert!(!is_submission_file(Path::new("regions/_draft.toml")));
+        assert!(!is_submission_file(Path::new("regions/.europe.toml.swp")));
+        assert!(!is_submission_file(Path::new("regions/notes.txt")));
+    }
+}

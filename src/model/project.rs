@@ -1,0 +1,63 @@
+//! A project as loaded: `report.toml`, the submissions, and the files they came from. Every
+//! stage after loading reads these.
+
+use std::path::PathBuf;
+
+use crate::model::source::SourceFile;
+use crate::model::{ReportSettings, SubmissionFile};
+
+/// `report.toml`, loaded.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// The file, for messages.
+    pub source: SourceFile,
+    /// Its content.
+    pub data: ReportSettings,
+}
+
+/// One regional submission, loaded.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    /// The consultation's id: its `id` field, or the file stem.
+    pub id: String,
+    /// The file, for messages and provenance.
+    pub source: SourceFile,
+    /// Its content.
+    pub data: SubmissionFile,
+}
+
+impl Submission {
+    /// The region's display name.
+    pub fn region(&self) -> &str {
+        self.data.consultation.get_ref().region.get_ref()
+    }
+}
+
+/// Everything a build reads.
+#[derive(Debug, Clone)]
+pub struct Project {
+    /// The report-wide settings.
+    pub settings: Settings,
+    /// The submissions, sorted by date then id so that nothing depends on file order.
+    pub submissions: Vec<Submission>,
+}
+
+/// The files a project is made of, found before anything is read.
+#[derive(Debug, Clone)]
+pub struct ProjectFiles {
+    /// The project folder, against which names are shown.
+    pub root: PathBuf,
+    /// `report.toml`.
+    pub settings: PathBuf,
+    /// The submissions, sorted by path.
+    pub submissions: Vec<PathBuf>,
+}
+
+/// Whether a text is a slug, `[a-z0-9-]+`: what a submission's id must be, since it names
+/// its proof file and its references in `editorial.toml`.
+pub fn is_slug(text: &str) -> bool {
+    !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+}

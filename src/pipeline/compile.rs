@@ -1,0 +1,327 @@
+//! The whole of `consolidate build`: prepare (load → validate → consolidate), then render →
+//! typeset → write. Each stage is its own module; this one only runs them in order and decides
+//! when to stop.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::error::Error;
+use crate::input::find::display_name;
+use crate::model::Date;
+use crate::model::entry::entries_of;
+use crate::model::project::Project;
+use crate::model::source::SourceFile;
+use crate::pipeline::prepare::{Prepared, Scope, prepare_with, settle};
+use crate::pipeline::write::{consolidated_json, write_atomically};
+use crate::progress::{Progress, Silent, Stage, Timings};
+use crate::publish::fonts::FontSet;
+use crate::publish::pdf::{PdfProfile, Typeset, TypesetOptions, typeset};
+use crate::publish::preflight::{missing_glyphs, overflow_diagnostics};
+use crate::publish::render::{Templates, render_proof, render_report};
+use crate::publish::world::ReportWorld;
+
+/// The `sys.inputs` key that asks the templates for the printer's copy: bleed, crop marks and
+/// CMYK colours.
+pub const PRINT_INPUT: &str = "consolidate-print";
+
+/// The file name of the printer's copy, beside `report.pdf`.
+pub const PRINT_PDF: &str = "report-print.pdf";
+
+/// What a build needs to know, resolved from the command line before any work starts.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// The project folder (holds `report.toml` and `regions/`).
+    pub root: PathBuf,
+    /// Where the outputs go.
+    pub out: PathBuf,
+    /// Extra font folders (`--font-path`).
+    pub font_paths: Vec<PathBuf>,
+    /// Warnings count as errors.
+    pub strict: bool,
+    /// `SOURCE_DATE_EPOCH`, when set: the PDF's creation date. Otherwise the report's date.
+    pub source_date_epoch: Option<i64>,
+    /// The PDF standards of the report and of proofs (`--pdf-standard`): archival and
+    /// accessible unless asked otherwise.
+    pub standards: PdfProfile,
+    /// Also write the printer's copy, `report-print.pdf`, with bleed and crop marks (`--print`).
+    pub print: bool,
+    /// Write only the proof of this submission, `ID.pdf`, for its hosts (`--region ID`).
+    pub region: Option<String>,
+}
+
+impl BuildOptions {
+    /// Defaults for a project folder: outputs in `ROOT/out`.
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        let root = root.into();
+        BuildOptions {
+            out: root.join("out"),
+            root,
+            font_paths: Vec::new(),
+            strict: false,
+            source_date_epoch: None,
+            standards: PdfProfile::default(),
+            print: false,
+            region: None,
+        }
+    }
+}
+
+/// What a successful build made.
+#[derive(Debug)]
+pub struct BuildOutcome {
+    /// Warnings (errors would have stopped the build).
+    pub diagnostics: Diagnostics,
+    /// The PDF written: the report, or the proof of one submission.
+    pub pdf: PathBuf,
+    /// Its page count.
+    pub pages: usize,
+    /// The printer's copy, when one was asked for.
+    pub print: Option<PathBuf>,
+    /// The id of the submission, when the PDF is its proof.
+    pub proof: Option<String>,
+    /// How many regions contributed (for a proof: 1).
+    pub regions: usize,
+    /// How many issues and strategies they wrote.
+    pub entries: usize,
+    /// How many consolidated entries those became.
+    pub consolidated: usize,
+    /// How long each stage took (`--timings`).
+    pub timings: Timings,
+}
+
+impl BuildOutcome {
+    /// The one-line account a build prints: "136 entries from 6 regions → 104 consolidated (32
+    /// merged)", or for a proof "proof of us-canada: 71 entries".
+    pub fn account(&self) -> String {
+        if let Some(id) = &self.proof {
+            return format!("proof of {id}: {} entries", self.entries);
+        }
+        format!(
+            "{} entries from {} regions → {} consolidated ({} merged)",
+            self.entries,
+            self.regions,
+            self.consolidated,
+            self.entries - self.consolidated
+        )
+    }
+}
+
+/// Builds `out/report.pdf`, `out/report.typ` and `out/consolidated.json`, and with `print` the
+/// printer's copy `out/report-print.pdf`; with `region`, only that submission's proof.
+///
+/// Nothing is written unless every stage succeeded, and then each file is written to a
+/// temporary name and renamed, so a failed build leaves the last good outputs in place.
+pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
+    build_with(options, &Silent)
+}
+
+/// [`build`], telling `progress` which stage it is in. The report and a region's proof take
+/// the same path: a proof is the report's pipeline with its scope narrowed to one submission.
+pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
+    let mut timings = Timings::default();
+    let scope = options.region.clone().map_or(Scope::Report, Scope::Proof);
+    let prepared = prepare_with(
+        &options.root,
+        &scope,
+        options.strict,
+        progress,
+        &mut timings,
+    )?;
+    let mut diagnostics = prepared.diagnostics.clone();
+    let Prepared {
+        project,
+        consolidated,
+        ..
+    } = &prepared;
+
+    let templates = Templates::load(&options.root)?;
+    let fonts = FontSet::with_paths(&options.font_paths)?;
+    let standards = standards_for(options, project, &fonts, &mut diagnostics);
+    prepared.keep_in_scope(&mut diagnostics);
+    let creation = creation_date(options, project);
+    let proof = prepared.proof_submission();
+    let source = timings.time(Stage::Render, progress, || match proof {
+        None => render_report(&templates, project, consolidated),
+        Some(submission) => render_proof(
+            &templates,
+            project,
+            consolidated,
+            submission,
+            &diagnostics.diagnostics,
+            creation,
+        ),
+    })?;
+    let stem = proof.map_or("report", |s| s.id.as_str());
+    let typ_path = options.out.join(format!("{stem}.typ"));
+    let world = report_world(options, &templates, source, fonts.clone(), creation, false);
+    let edition = timings.time(Stage::Typeset, progress, || {
+        typeset_checked(
+            options,
+            &world,
+            &typ_path,
+            standards,
+            creation,
+            project,
+            &mut diagnostics,
+        )
+    })?;
+    let print_copy = if options.print && proof.is_none() {
+        let print_world = report_world(
+            options,
+            &templates,
+            world.main_text().to_owned(),
+            fonts,
+            creation,
+            true,
+        );
+        // The printer's copy is plain PDF: PDF/A refuses the CMYK colours a press needs.
+        let plain = TypesetOptions {
+            standards: PdfProfile::plain(),
+            check_layout: false,
+        };
+        let typ_name = display_name(&options.root, &typ_path);
+        let copy = timings.time(Stage::Typeset, progress, || {
+            typeset(&print_world, &typ_name, creation, &plain, &mut diagnostics)
+        });
+        let Some(copy) = copy else {
+            return Err(Error::Input(Box::new(diagnostics.sorted())));
+        };
+        diagnostics.extend(copy.warnings);
+        Some(copy.pdf)
+    } else {
+        None
+    };
+    settle(&mut diagnostics, options.strict)?;
+
+    let pdf_path = options.out.join(format!("{stem}.pdf"));
+    let json_path = options.out.join("consolidated.json");
+    let print_path = options.out.join(PRINT_PDF);
+    let json;
+    let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &edition.pdf)];
+    // A proof writes its PDF alone: the report's outputs stay those of the last full build.
+    if proof.is_none() {
+        json = consolidated_json(project, consolidated);
+        files.insert(0, (&typ_path, world.main_text().as_bytes()));
+        files.insert(0, (&json_path, json.as_bytes()));
+    }
+    if let Some(copy) = &print_copy {
+        files.push((&print_path, copy));
+    }
+    timings.time(Stage::Write, progress, || write_atomically(&files))?;
+    let (regions, entries, merged_into) = match proof {
+        None => (
+            project.submissions.len(),
+            consolidated.entries.iter().map(|e| e.sources.len()).sum(),
+            consolidated.entries.len(),
+        ),
+        Some(submission) => {
+            let entries = entries_of(submission).len();
+            (1, entries, entries)
+        }
+    };
+    Ok(BuildOutcome {
+        diagnostics,
+        pdf: pdf_path,
+        pages: edition.pages,
+        print: print_copy.is_some().then_some(print_path),
+        proof: proof.map(|s| s.id.clone()),
+        regions,
+        entries,
+        consolidated: merged_into,
+        timings,
+    })
+}
+
+/// The standards to typeset with, after the font check: PDF/A and PDF/UA refuse a character
+/// that no font can print, and the export would fail outright. While such characters remain,
+/// the PDF is written without those standards (and says so), and the build goes on with the
+/// warnings that name the characters; `--strict` stops it instead.
+fn standards_for(
+    options: &BuildOptions,
+    project: &Project,
+    fonts: &FontSet,
+    diagnostics: &mut Diagnostics,
+) -> PdfProfile {
+    let missing = missing_glyphs(project, fonts);
+    let mut standards = options.standards.clone();
+    if !missing.is_empty() && standards.is_strict_about_glyphs() {
+        standards = standards.without_conformance();
+        diagnostics.extend([Diagnostic::without_span(
+            Code::MissingGlyph,
+            "",
+            format!(
+                "the PDF is written as {} instead of {}: these standards do not allow characters that no font can print",
+                standards.describe(),
+                options.standards.describe()
+            ),
+        )
+        .with_help("add the missing fonts with `--font-path DIR` to get an archival, accessible PDF again")]);
+    }
+    diagnostics.extend(missing);
+    standards
+}
+
+/// Typesets an edition with the layout checks on, and adds its warnings and layout problems
+/// (at their submission lines) to the build's diagnostics. When Typst fails, the generated
+/// source is written to `typ_path` beside the error, so the template author can look at it.
+fn typeset_checked(
+    options: &BuildOptions,
+    world: &ReportWorld,
+    typ_path: &Path,
+    standards: PdfProfile,
+    creation: Date,
+    project: &Project,
+    diagnostics: &mut Diagnostics,
+) -> Result<Typeset, Error> {
+    let typ_name = display_name(&options.root, typ_path);
+    let check = TypesetOptions {
+        standards,
+        check_layout: true,
+    };
+    let typeset_edition = typeset(world, &typ_name, creation, &check, diagnostics);
+    std::fs::create_dir_all(&options.out)
+        .map_err(|e| Error::io("create the folder", &options.out, e))?;
+    let Some(edition) = typeset_edition else {
+        write_atomically(&[(typ_path, world.main_text().as_bytes())])?;
+        diagnostics.sort();
+        return Err(Error::Input(Box::new(std::mem::take(diagnostics))));
+    };
+    let rendered = SourceFile::new(&typ_name, typ_path, world.main_text().to_owned());
+    diagnostics.extend(edition.warnings.iter().cloned());
+    diagnostics.add_source(&rendered);
+    diagnostics.extend(overflow_diagnostics(&edition.overflows, project, &rendered));
+    Ok(edition)
+}
+
+/// The PDF's creation date: `SOURCE_DATE_EPOCH` when set, else the report's date, so that
+/// the same input always gives the same bytes.
+fn creation_date(options: &BuildOptions, project: &Project) -> Date {
+    let report_date = *project.settings.data.date.get_ref();
+    options.source_date_epoch.map_or(report_date, |secs| {
+        Date::from_days_since_epoch(secs.div_euclid(86_400))
+    })
+}
+
+/// The Typst world for one edition: the rendered source, the style file, the fonts and the
+/// project's templates folder; `print` asks the style for the printer's copy.
+fn report_world(
+    options: &BuildOptions,
+    templates: &Templates,
+    source: String,
+    fonts: Arc<FontSet>,
+    creation: Date,
+    print: bool,
+) -> ReportWorld {
+    let style = templates.get("style.typ").unwrap_or_default().to_owned();
+    let templates_dir = options.root.join("templates");
+    ReportWorld::new(
+        "report.typ",
+        source,
+        &[("style.typ", &style)],
+        &[(PRINT_INPUT, if print { "yes" } else { "no" })],
+        fonts,
+        templates_dir.is_dir().then_some(templates_dir),
+        creation,
+    )
+}

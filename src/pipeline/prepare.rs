@@ -1,0 +1,248 @@
+//! The first half of every command: find the project's files, load them, run the rules, and
+//! consolidate. `validate` stops after the rules, `review` after consolidation, and `build`
+//! goes on to publish. This half needs no typesetter, so the fuzz target builds it alone.
+
+use std::path::{Path, PathBuf};
+
+use crate::consolidate::{Consolidated, check_nothing_lost, consolidate};
+use crate::diagnostic::Diagnostics;
+use crate::diagnostic::suggest::nearest_key;
+use crate::error::Error;
+use crate::input::editorial::load_editorial;
+use crate::input::find::{find_project_files, find_settings, submission_files_in};
+use crate::input::load::load_project;
+use crate::model::editorial::Editorial;
+use crate::model::project::{Project, ProjectFiles, Submission};
+use crate::progress::{Progress, Silent, Stage, Timings};
+use crate::validate::validate_project;
+
+/// What a command works on: the whole report, or one submission's proof for its hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every submission, consolidated into the report.
+    Report,
+    /// The submission with this id, alone. Only problems in its file and in `report.toml` stop
+    /// it, and the editors' decisions apply when they can be read: a host need not wait for
+    /// the other regions or for the editors.
+    Proof(String),
+}
+
+/// A project loaded, validated and consolidated: what `build` publishes and `review` shows.
+#[derive(Debug)]
+pub struct Prepared {
+    /// The project as loaded.
+    pub project: Project,
+    /// The consolidated entries, proven to hold every input entry exactly once.
+    pub consolidated: Consolidated,
+    /// Warnings so far (errors would have stopped here), within the scope.
+    pub diagnostics: Diagnostics,
+    /// What was prepared.
+    pub scope: Scope,
+}
+
+impl Prepared {
+    /// The submission a proof is of; `None` for the report.
+    pub fn proof_submission(&self) -> Option<&Submission> {
+        match &self.scope {
+            Scope::Report => None,
+            Scope::Proof(id) => self.project.submissions.iter().find(|s| &s.id == id),
+        }
+    }
+
+    /// Drops the diagnostics about files outside the scope: a proof reports only on its own
+    /// submission and on `report.toml`.
+    pub fn keep_in_scope(&self, diagnostics: &mut Diagnostics) {
+        if let Some(submission) = self.proof_submission() {
+            retain_files(
+                diagnostics,
+                &submission.source.name,
+                &self.project.settings.source.name,
+            );
+        }
+    }
+}
+
+/// Loads, validates and consolidates a project under its `editorial.toml`, and proves that
+/// nothing was lost. Errors in the submissions or in `editorial.toml` (and warnings under
+/// `strict`) stop here.
+pub fn prepare(root: &Path, strict: bool) -> Result<Prepared, Error> {
+    prepare_with(
+        root,
+        &Scope::Report,
+        strict,
+        &Silent,
+        &mut Timings::default(),
+    )
+}
+
+/// [`prepare`] for a scope, telling `progress` which stage it is in and adding to `timings`.
+pub fn prepare_with(
+    root: &Path,
+    scope: &Scope,
+    strict: bool,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Prepared, Error> {
+    let files = find_project_files(root)?;
+    let (project, mut diagnostics) = check_files(&files, progress, timings);
+    let Some(project) = project else {
+        return Err(Error::Input(Box::new(diagnostics.sorted())));
+    };
+    let editorial = match scope {
+        Scope::Report => {
+            settle(&mut diagnostics, strict)?;
+            // The decisions' own problems are reported with those found in applying them.
+            let Some(editorial) = load_editorial_into(root, &mut diagnostics) else {
+                return Err(Error::Input(Box::new(
+                    std::mem::take(&mut diagnostics).sorted(),
+                )));
+            };
+            editorial
+        }
+        Scope::Proof(id) => {
+            let Some(submission) = project.submissions.iter().find(|s| &s.id == id) else {
+                return Err(unknown_region(id, &project.submissions));
+            };
+            retain_files(
+                &mut diagnostics,
+                &submission.source.name,
+                &project.settings.source.name,
+            );
+            settle(&mut diagnostics, strict)?;
+            load_editorial(root).value.unwrap_or_default()
+        }
+    };
+    let consolidated = timings.time(Stage::Merge, progress, || {
+        consolidate_checked(&project, &editorial)
+    })?;
+    if *scope == Scope::Report {
+        diagnostics.extend(consolidated.diagnostics.iter().cloned());
+    }
+    settle(&mut diagnostics, strict)?;
+    Ok(Prepared {
+        project,
+        consolidated,
+        diagnostics,
+        scope: scope.clone(),
+    })
+}
+
+/// `consolidate validate [PATH...]`: checks `report.toml` and the given submission files or
+/// folders (default: `ROOT/regions`). Problems in the files are the result, not a failure;
+/// only a missing file or folder is an error.
+pub fn validate(root: &Path, paths: &[PathBuf], strict: bool) -> Result<Diagnostics, Error> {
+    validate_with(root, paths, strict, &Silent, &mut Timings::default())
+}
+
+/// [`validate`], telling `progress` how it goes and adding to `timings`.
+pub fn validate_with(
+    root: &Path,
+    paths: &[PathBuf],
+    strict: bool,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> Result<Diagnostics, Error> {
+    let files = if paths.is_empty() {
+        find_project_files(root)?
+    } else {
+        ProjectFiles {
+            root: root.to_owned(),
+            settings: find_settings(root)?,
+            submissions: named_submissions(paths)?,
+        }
+    };
+    let (_, mut diagnostics) = check_files(&files, progress, timings);
+    if strict {
+        diagnostics.make_strict();
+    }
+    Ok(diagnostics.sorted())
+}
+
+/// The submission files that `validate` was given: files as they are, folders for the
+/// submissions in them.
+fn named_submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
+    let mut submissions = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            submissions.extend(submission_files_in(path)?);
+        } else if path.is_file() {
+            submissions.push(path.clone());
+        } else {
+            return Err(Error::io(
+                "read",
+                path,
+                std::io::Error::from(std::io::ErrorKind::NotFound),
+            ));
+        }
+    }
+    submissions.sort();
+    submissions.dedup();
+    Ok(submissions)
+}
+
+/// Loads the files and runs the rules on them; `None` when some file could not be read at all.
+fn check_files(
+    files: &ProjectFiles,
+    progress: &dyn Progress,
+    timings: &mut Timings,
+) -> (Option<Project>, Diagnostics) {
+    let mut diagnostics = Diagnostics::default();
+    progress.files_found(files.submissions.len() + 1);
+    let project = timings.time(Stage::Load, progress, || {
+        load_project(files, &mut diagnostics, progress)
+    });
+    if let Some(project) = &project {
+        timings.time(Stage::Validate, progress, || {
+            validate_project(project, &mut diagnostics);
+        });
+    }
+    (project, diagnostics)
+}
+
+/// Applies `--strict`, sorts, and stops when anything is an error: the one place where a stage
+/// decides whether the run goes on.
+pub fn settle(diagnostics: &mut Diagnostics, strict: bool) -> Result<(), Error> {
+    if strict {
+        diagnostics.make_strict();
+    }
+    diagnostics.sort();
+    if diagnostics.has_errors() {
+        return Err(Error::Input(Box::new(std::mem::take(diagnostics))));
+    }
+    Ok(())
+}
+
+/// Keeps the diagnostics about one submission and `report.toml`.
+fn retain_files(diagnostics: &mut Diagnostics, own_file: &str, settings_file: &str) {
+    diagnostics
+        .diagnostics
+        .retain(|d| d.file == own_file || d.file == settings_file);
+}
+
+/// Reads `editorial.toml` (when there is one), adding its problems to `diagnostics`.
+fn load_editorial_into(root: &Path, diagnostics: &mut Diagnostics) -> Option<Editorial> {
+    let loaded = load_editorial(root);
+    if let Some(source) = &loaded.source {
+        diagnostics.add_source(source);
+    }
+    diagnostics.extend(loaded.diagnostics);
+    loaded.value
+}
+
+/// The usage error for `--region` with an id no submission has: it lists the ids there are.
+fn unknown_region(id: &str, submissions: &[Submission]) -> Error {
+    let ids: Vec<&str> = submissions.iter().map(|s| s.id.as_str()).collect();
+    let mut hint = format!("the known ids are: {}", ids.join(", "));
+    if let Some(nearest) = nearest_key(id, &ids) {
+        hint = format!("did you mean `{nearest}`? {hint}");
+    }
+    Error::usage(format!("no submission has the id `{id}`"), hint)
+}
+
+/// Consolidates under the editors' decisions and proves that every input entry is in exactly
+/// one consolidated entry before anything is written.
+fn consolidate_checked(project: &Project, editorial: &Editorial) -> Result<Consolidated, Error> {
+    let consolidated = consolidate(project, editorial);
+    check_nothing_lost(project, &consolidated).map_err(Error::Internal)?;
+    Ok(consolidated)
+}
