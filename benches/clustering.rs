@@ -9,9 +9,9 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use consolidate::consolidate::merge::consolidate_entries;
-use consolidate::model::DedupSettings;
 use consolidate::model::editorial::Editorial;
 use consolidate::model::entry::{Entry, EntryKind};
+use consolidate::model::{DedupSettings, LexiconSettings};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
 /// A small, seeded xorshift generator: the same entries on every run.
@@ -115,6 +115,7 @@ fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
 fn clustering(c: &mut Criterion) {
     let settings = DedupSettings::default();
     let editorial = Editorial::default();
+    let lexicon = LexiconSettings::default();
     let mut group = c.benchmark_group("consolidate_entries");
     group
         .sample_size(10)
@@ -128,6 +129,7 @@ fn clustering(c: &mut Criterion) {
                     entries.clone(),
                     &regions,
                     &settings,
+                    &lexicon,
                     &editorial,
                 ))
             });

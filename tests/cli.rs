@@ -245,13 +245,22 @@ fn review_prints_json_for_tools_and_text_for_people() {
         String::from_utf8_lossy(&output.stderr)
     );
     let review: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
-    assert_eq!(review["suggestions"].as_array().unwrap().len(), 1);
+    let suggestions = review["suggestions"].as_array().unwrap();
+    assert!(!suggestions.is_empty());
     assert!(
-        review["suggestions"][0]["merge"]
+        suggestions[0]["merge"]
             .as_str()
             .unwrap()
             .starts_with("[\"north:issue:")
     );
+    // Every suggestion names the entries on both sides, for tools that apply decisions.
+    for suggestion in suggestions {
+        for side in suggestion["closest"].as_array().unwrap() {
+            assert_eq!(side["reference"].as_str().unwrap().split(':').count(), 3);
+        }
+        assert!(suggestion["first"]["text"].is_string());
+        assert!(suggestion["second"]["text"].is_string());
+    }
     let output = consolidate(&["review", "--root", root.to_str().unwrap()]);
     assert_eq!(output.status.code(), Some(0));
     let text = String::from_utf8(output.stdout).unwrap();

@@ -8,9 +8,9 @@ use std::collections::BTreeMap;
 
 use common::*;
 use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
-use consolidate::model::DedupSettings;
 use consolidate::model::editorial::Editorial;
 use consolidate::model::entry::{Entry, EntryKind};
+use consolidate::model::{DedupSettings, LexiconSettings};
 use consolidate::pipeline::prepare::prepare;
 
 /// Concerns that random entries are written about: some share words, so that clusters,
@@ -147,7 +147,13 @@ fn nothing_is_lost_and_order_and_threads_change_nothing() {
     for seed in 1..=200u64 {
         let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let (entries, regions) = random_entries(&mut rng);
-        let first = consolidate_entries(entries.clone(), &regions, &settings, &editorial);
+        let first = consolidate_entries(
+            entries.clone(),
+            &regions,
+            &settings,
+            &LexiconSettings::default(),
+            &editorial,
+        );
         assert_nothing_lost(&entries, &first);
         merged_somewhere |= first.entries.len() < entries.len();
 
@@ -160,8 +166,15 @@ fn nothing_is_lost_and_order_and_threads_change_nothing() {
             *line += 1;
             entry.line = *line;
         }
-        let second = one_thread
-            .install(|| consolidate_entries(reordered.clone(), &regions, &settings, &editorial));
+        let second = one_thread.install(|| {
+            consolidate_entries(
+                reordered.clone(),
+                &regions,
+                &settings,
+                &LexiconSettings::default(),
+                &editorial,
+            )
+        });
         assert_nothing_lost(&reordered, &second);
         assert_eq!(clusters(&first), clusters(&second), "seed {seed}");
         let texts = |c: &Consolidated| c.entries.iter().map(|e| e.text.clone()).collect::<Vec<_>>();

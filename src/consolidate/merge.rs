@@ -19,13 +19,14 @@ use serde::Serialize;
 
 use crate::consolidate::cluster::cluster;
 use crate::consolidate::editorial::{Reference, Sketch};
+use crate::consolidate::lexicon::Lexicon;
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
 use crate::consolidate::similarity::{Corpus, contrast};
 use crate::diagnostic::{Code, Diagnostic};
-use crate::model::DedupSettings;
 use crate::model::editorial::Editorial;
 use crate::model::entry::{Entry, EntryKind, entries_of};
 use crate::model::project::Project;
+use crate::model::{DedupSettings, LexiconSettings};
 
 /// How a consolidated entry's printed wording was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -105,7 +106,14 @@ pub struct Consolidated {
 pub fn consolidate(project: &Project, editorial: &Editorial) -> Consolidated {
     let entries: Vec<Entry> = project.submissions.iter().flat_map(entries_of).collect();
     let regions: Vec<String> = project.submissions.iter().map(|s| s.id.clone()).collect();
-    consolidate_entries(entries, &regions, &project.settings.data.dedup, editorial)
+    let settings = &project.settings.data;
+    consolidate_entries(
+        entries,
+        &regions,
+        &settings.dedup,
+        &settings.lexicon,
+        editorial,
+    )
 }
 
 /// The references of entries: region, kind and the fingerprint of their words under the
@@ -146,9 +154,11 @@ pub fn consolidate_entries(
     mut entries: Vec<Entry>,
     regions: &[String],
     settings: &DedupSettings,
+    lexicon: &LexiconSettings,
     editorial: &Editorial,
 ) -> Consolidated {
     entries.par_sort_by(|a, b| canonical_key(a).cmp(&canonical_key(b)));
+    let entry_count = entries.len();
     let normaliser = Normaliser::new(settings);
     let texts: Vec<NormalisedText> = entries
         .par_iter()
@@ -159,11 +169,15 @@ pub fn consolidate_entries(
     for (entry, reference) in entries.iter_mut().zip(&references) {
         entry.reference = reference.to_string();
     }
+    // The lexicon's problems are report.toml's, reported by validation.
+    let (lexicon, _) = Lexicon::build(lexicon, &normaliser);
+    let texts: Vec<NormalisedText> = texts.par_iter().map(|t| lexicon.apply(t)).collect();
     let corpus = Corpus::new(&texts);
     let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
     let (threshold, suggest_from) = (settings.threshold(), settings.suggest_from());
     let adjust = |a: usize, b: usize| contrast(&texts[a], &texts[b]);
-    let pairs = corpus.similar_pairs(&kinds, suggest_from, adjust);
+    let scored = corpus.similar_pairs(&kinds, suggest_from * NEAREST_FLOOR, adjust);
+    let pairs = keep_pairs(&scored, &entries, suggest_from);
     let resolved = editorial.resolve(&entries, &references);
     let clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);
     let mut diagnostics = resolved.diagnostics;
@@ -350,6 +364,9 @@ pub fn consolidate_entries(
                 similarity: miss.similarity,
             }
         })
+        // The most likely first, and no more than one per original entry: a list the editors
+        // can get through.
+        .take(entry_count)
         .collect();
     Consolidated {
         entries: built.into_iter().map(|(_, e)| e).collect(),
@@ -358,6 +375,50 @@ pub fn consolidate_entries(
         threshold,
         suggest_from,
     }
+}
+
+/// How low, as a fraction of `suggest_from`, a pair may score and still be suggested when it
+/// is one entry's nearest from another region: freely worded entries on one concern often
+/// share too few words to clear `suggest_from`, yet are each other's best match.
+pub const NEAREST_FLOOR: f64 = 0.5;
+
+/// How many nearest entries from other regions each entry may bring to the editors below
+/// `suggest_from`.
+pub const NEAREST_PER_ENTRY: usize = 1;
+
+/// The scored pairs clustering sees: those at or above `suggest_from`, and below it each
+/// entry's [`NEAREST_PER_ENTRY`] best pairs with entries of other regions. Sorted as given.
+fn keep_pairs(
+    scored: &[(usize, usize, f64)],
+    entries: &[Entry],
+    suggest_from: f64,
+) -> Vec<(usize, usize, f64)> {
+    let mut nearest: Vec<Vec<(f64, usize)>> = vec![Vec::new(); entries.len()];
+    for (index, &(a, b, score)) in scored.iter().enumerate() {
+        if score >= suggest_from || entries[a].region == entries[b].region {
+            continue;
+        }
+        for x in [a, b] {
+            let best = &mut nearest[x];
+            best.push((score, index));
+            // Most similar first; on a tie, the earlier pair, so the choice never depends on
+            // threads.
+            best.sort_by(|p, q| q.0.total_cmp(&p.0).then(p.1.cmp(&q.1)));
+            best.truncate(NEAREST_PER_ENTRY);
+        }
+    }
+    let mut chosen = vec![false; scored.len()];
+    for best in &nearest {
+        for &(_, index) in best {
+            chosen[index] = true;
+        }
+    }
+    scored
+        .iter()
+        .zip(chosen)
+        .filter(|((_, _, score), chosen)| *score >= suggest_from || *chosen)
+        .map(|(pair, _)| *pair)
+        .collect()
 }
 
 /// The order entries are processed in, from their content alone, so that reordering a
@@ -455,6 +516,7 @@ mod tests {
             entries,
             &regions,
             &DedupSettings::default(),
+            &LexiconSettings::default(),
             &Editorial::default(),
         )
     }

@@ -2,13 +2,15 @@
 //! decisions. Out: [`Consolidated`], one entry per concern with every original wording and its
 //! place, the suggestions left to the editors, and the decisions' own diagnostics.
 //!
-//! [`normalise`] turns a wording into the words that carry its meaning, [`similarity`] scores
+//! [`normalise`] turns a wording into the words that carry its meaning, [`lexicon`] maps the
+//! field's synonyms to one concept and knows which things differ, [`similarity`] scores
 //! pairs of entries, [`cluster`] groups them under the editors' constraints, [`editorial`]
 //! resolves the editors' references, [`merge`] puts it together, and [`review`] shows the
 //! result to the editors.
 
 pub mod cluster;
 pub mod editorial;
+pub mod lexicon;
 pub mod merge;
 pub mod normalise;
 pub mod review;

@@ -38,6 +38,9 @@ pub struct NormalisedText {
     /// share ("Ratify the 1990 Convention", "Monitor the implementation of the 1990
     /// Convention in the states that ratified it").
     pub stage: Option<Stage>,
+    /// The members of the lexicon's distinct sets the entry names, as `(set, concept)`,
+    /// ascending; empty until [`crate::consolidate::lexicon::Lexicon::apply`] fills it.
+    pub members: Vec<(u16, u32)>,
 }
 
 /// The stage of a convention or law an entry is about (see [`NormalisedText::stage`]).
@@ -379,6 +382,7 @@ impl Language {
 /// English verbs (as Snowball stems) that ask for more of something.
 const INCREASE_STEMS: &[&str] = &[
     "expand",
+    "enforc",
     "increas",
     "extend",
     "promot",

@@ -24,6 +24,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::consolidate::fnv1a;
+use crate::consolidate::lexicon::is_concept;
 use crate::consolidate::normalise::NormalisedText;
 
 /// The longest posting list of the word index: words used by more entries than this do not
@@ -38,6 +39,37 @@ pub const PIECE_LENGTH: usize = 4;
 /// half, which takes most such pairs below the threshold but keeps them as suggestions.
 pub const CONTRAST_FACTOR: f64 = 0.5;
 
+/// How many pieces a concept of the lexicon counts as: about as many as a word has.
+pub const CONCEPT_PIECES: u8 = 6;
+
+/// How much of a pair's similarity is kept when the two name different members of one of the
+/// lexicon's distinct sets: health care for refugees against health care for children.
+pub const DISTINCT_FACTOR: f64 = 0.3;
+
+/// Whether two entries name members of one distinct set and no member of it in common. Both
+/// lists are `(set, concept)` ascending.
+fn name_different_members(a: &[(u16, u32)], b: &[(u16, u32)]) -> bool {
+    if a.is_empty() || b.is_empty() {
+        return false;
+    }
+    let sets = |m: &[(u16, u32)]| {
+        let mut sets: Vec<u16> = m.iter().map(|(set, _)| *set).collect();
+        sets.dedup();
+        sets
+    };
+    let (sets_a, sets_b) = (sets(a), sets(b));
+    sets_a.iter().filter(|s| sets_b.contains(s)).any(|&set| {
+        let in_set = |m: &[(u16, u32)]| -> Vec<u32> {
+            m.iter()
+                .filter(|(s, _)| *s == set)
+                .map(|(_, c)| *c)
+                .collect()
+        };
+        let (ca, cb) = (in_set(a), in_set(b));
+        !ca.iter().any(|c| cb.contains(c))
+    })
+}
+
 /// The factor a pair's cosine is multiplied by for what word overlap cannot see: opposite
 /// stances, and numbers that differ (both entries name numbers, none in common).
 pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
@@ -47,6 +79,9 @@ pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
     }
     if a.stage.is_some() && b.stage.is_some() && a.stage != b.stage {
         factor *= CONTRAST_FACTOR;
+    }
+    if name_different_members(&a.members, &b.members) {
+        factor *= DISTINCT_FACTOR;
     }
     // Both name numbers ("1990", "189"), and none in common. Checked without allocating: this
     // runs for every candidate pair.
@@ -73,7 +108,15 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
         .chain(std::iter::once('$'))
         .collect();
     let hash = |chars: &[char]| fnv1a(chars.iter().flat_map(|c| u32::from(*c).to_le_bytes()));
-    if padded.len() <= PIECE_LENGTH {
+    if is_concept(word) {
+        // A concept weighs as a word of average length does, whatever its id is spelt like,
+        // and shares no piece with any word.
+        out.extend((0..CONCEPT_PIECES).map(|k| {
+            let mut salted = padded.clone();
+            salted.push(char::from(b'0' + k));
+            hash(&salted)
+        }));
+    } else if padded.len() <= PIECE_LENGTH {
         out.push(hash(&padded));
     } else {
         out.extend(padded.windows(PIECE_LENGTH).map(hash));
@@ -364,6 +407,7 @@ mod tests {
             tokens: words.split_whitespace().map(str::to_owned).collect(),
             stance: crate::consolidate::normalise::Stance::Neutral,
             stage: None,
+            members: Vec::new(),
         }
     }
 

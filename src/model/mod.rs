@@ -175,6 +175,77 @@ pub struct ReportSettings {
     #[serde(default)]
     #[schemars(with = "Option<DedupSettings>")]
     pub dedup: DedupSettings,
+    /// The vocabulary of the process's field, added to (or replacing) the lexicon shipped
+    /// with consolidate: words that name one thing, and sets of things that differ.
+    #[serde(default)]
+    #[schemars(with = "Option<LexiconSettings>")]
+    pub lexicon: LexiconSettings,
+}
+
+/// A lexicon of the field: the shipped `lexicon/migration.toml`, and the `[lexicon]` table of
+/// `report.toml` that extends it for one process.
+///
+/// ```toml
+/// [[lexicon.concept]]          # words and phrases that name one thing
+/// id = "media"
+/// terms = ["media", "press", "news outlets"]
+///
+/// [[lexicon.distinct]]         # things that, named by two entries, make them two concerns
+/// id = "group"
+/// members = ["children", "women", "domestic-workers"]
+/// ```
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LexiconSettings {
+    /// Whether the lexicon shipped with consolidate (international migration) applies too; a
+    /// process on another theme may set `builtin = false` and bring its own.
+    #[serde(default = "yes")]
+    pub builtin: bool,
+    /// Concept groups: each term (a word or a phrase of up to four words) counts as the
+    /// concept. A concept whose id the shipped lexicon has gains these terms.
+    #[serde(default)]
+    #[schemars(with = "Vec<Concept>")]
+    pub concept: Vec<Spanned<Concept>>,
+    /// Distinct sets: two entries that name different members of one set, and no member in
+    /// common, are about different things however many words they share. A set whose id the
+    /// shipped lexicon has gains these members.
+    #[serde(default)]
+    #[schemars(with = "Vec<DistinctSet>")]
+    pub distinct: Vec<Spanned<DistinctSet>>,
+}
+
+impl Default for LexiconSettings {
+    fn default() -> Self {
+        LexiconSettings {
+            builtin: true,
+            concept: Vec::new(),
+            distinct: Vec::new(),
+        }
+    }
+}
+
+/// One concept group of a lexicon.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Concept {
+    /// The concept's id: lowercase words joined by hyphens.
+    #[schemars(with = "String", example = &"media")]
+    pub id: Spanned<String>,
+    /// The words and phrases that name it, as drafters write them.
+    #[schemars(with = "Vec<String>")]
+    pub terms: Vec<Spanned<String>>,
+}
+
+/// One distinct set of a lexicon.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DistinctSet {
+    /// The set's id, e.g. `group`, `service`, `instrument`.
+    #[schemars(with = "String", example = &"group")]
+    pub id: Spanned<String>,
+    /// The ids of the concepts in it.
+    #[schemars(with = "Vec<String>")]
+    pub members: Vec<Spanned<String>>,
 }
 
 /// The `[dedup]` table of `report.toml`: when two entries count as the same concern.

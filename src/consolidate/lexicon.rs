@@ -1,0 +1,391 @@
+//! The vocabulary of the field, as data: what word overlap cannot know.
+//!
+//! Drafters who write freely name one thing in many ways ("the press", "media outlets"; "kafala",
+//! "employer-tied visas"), and two entries that share every word but one can be about different
+//! people ("training police to protect women" against "... to protect children"). A lexicon
+//! says both:
+//!
+//! - a **concept** gathers the terms that name one thing. After normalisation every term an
+//!   entry uses gains its concept's token beside its own words, so that two entries that name
+//!   the thing differently share the concept, while two that use the same term keep all they
+//!   shared (replacing the words instead loses recall where drafters reuse each other's words);
+//! - a **distinct set** lists concepts that are different things of one kind (groups of people,
+//!   services, instruments, places). Two entries that each name members of a set, and no
+//!   member in common, are about different things: [`crate::consolidate::similarity::contrast`]
+//!   lowers their score as it does for opposite stances.
+//!
+//! The lexicon shipped with the crate (`lexicon/migration.toml`) covers international migration;
+//! a process extends it, or replaces it, in the `[lexicon]` table of `report.toml`. Terms are
+//! normalised exactly as entries are (spelling, stop words, stems), so a term matches every
+//! inflection the stemmer joins. Where terms overlap, the longest wins.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use serde::Deserialize;
+
+use crate::consolidate::normalise::{NormalisedText, Normaliser};
+use crate::diagnostic::suggest::nearest_key;
+use crate::model::LexiconSettings;
+
+/// The lexicon shipped with the crate, as its TOML text.
+pub const SHIPPED: &str = include_str!("../../lexicon/migration.toml");
+
+/// The longest term, in words: longer phrases are names (of treaties, of bodies) that drafters
+/// shorten, so the short forms are the terms.
+pub const MAX_TERM_WORDS: usize = 4;
+
+/// What marks a token as a concept rather than a word: a character no normalised word has.
+const CONCEPT_MARK: char = '§';
+
+/// The shipped lexicon, parsed once.
+pub fn shipped() -> &'static LexiconSettings {
+    static SHIPPED_SETTINGS: OnceLock<LexiconSettings> = OnceLock::new();
+    SHIPPED_SETTINGS.get_or_init(|| {
+        // The file has the shape of report.toml's `[lexicon]` table. It is checked by the
+        // tests; should it ever fail to parse, consolidation goes on without it rather than
+        // stopping a build.
+        toml::from_str::<LexiconSettings>(SHIPPED).unwrap_or_else(|_| LexiconSettings {
+            builtin: false,
+            ..LexiconSettings::default()
+        })
+    })
+}
+
+/// Whether a token stands for a concept (see [`Lexicon::apply`]).
+pub fn is_concept(token: &str) -> bool {
+    token.starts_with(CONCEPT_MARK)
+}
+
+/// A problem in a lexicon, with the span in `report.toml` when it comes from there.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LexiconProblem {
+    /// What it is about.
+    pub kind: ProblemKind,
+    /// Where, in `report.toml`; `None` in the shipped lexicon.
+    pub span: Option<Range<usize>>,
+    /// What is wrong.
+    pub message: String,
+    /// What to write instead.
+    pub help: String,
+}
+
+/// The two rules a lexicon keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// A distinct set names a concept no `[[concept]]` defines.
+    UnknownConcept,
+    /// A term that is empty, too long, only function words, or already another concept's.
+    BadTerm,
+}
+
+/// A lexicon ready to apply: terms as normalised token sequences, longest first.
+#[derive(Debug, Clone, Default)]
+pub struct Lexicon {
+    /// For each first token, the phrases that start with it and their concept, longest first.
+    phrases: HashMap<String, Vec<(Vec<String>, u32)>>,
+    /// Each concept's token (`§id`), by concept index.
+    tokens: Vec<String>,
+    /// For each concept, the distinct sets it is a member of.
+    sets_of: Vec<Vec<u16>>,
+}
+
+impl Lexicon {
+    /// The lexicon `settings` ask for (the shipped one first, unless `builtin = false`), with
+    /// terms normalised by `normaliser`, and the problems of `settings`' own additions.
+    pub fn build(
+        settings: &LexiconSettings,
+        normaliser: &Normaliser,
+    ) -> (Lexicon, Vec<LexiconProblem>) {
+        let mut builder = Builder::default();
+        if settings.builtin {
+            builder.add(shipped(), normaliser, false);
+        }
+        builder.add(settings, normaliser, true);
+        builder.finish()
+    }
+
+    /// Whether the lexicon knows no concept at all.
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    /// `text` with every term followed by its concept's token, and the distinct-set members
+    /// it names, for comparing entries. References to entries never use this form: they stay
+    /// those of the plain words, so that a new lexicon does not make the editors' decisions
+    /// stale.
+    pub fn apply(&self, text: &NormalisedText) -> NormalisedText {
+        let mut out = NormalisedText {
+            tokens: Vec::with_capacity(text.tokens.len()),
+            stance: text.stance,
+            stage: text.stage,
+            members: Vec::new(),
+        };
+        let tokens = &text.tokens;
+        let mut i = 0;
+        while i < tokens.len() {
+            let found = self.phrases.get(&tokens[i]).and_then(|candidates| {
+                candidates
+                    .iter()
+                    .find(|(phrase, _)| tokens[i..].starts_with(phrase))
+            });
+            match found {
+                Some((phrase, concept)) => {
+                    let concept = *concept;
+                    // The words stay: entries that use the same term keep all they shared.
+                    out.tokens.extend(phrase.iter().cloned());
+                    out.tokens.push(self.tokens[concept as usize].clone());
+                    for &set in &self.sets_of[concept as usize] {
+                        out.members.push((set, concept));
+                    }
+                    i += phrase.len();
+                }
+                None => {
+                    out.tokens.push(tokens[i].clone());
+                    i += 1;
+                }
+            }
+        }
+        out.members.sort_unstable();
+        out.members.dedup();
+        out
+    }
+}
+
+/// Gathers concepts and sets from the shipped lexicon and a process's additions.
+#[derive(Default)]
+struct Builder {
+    concept_ids: Vec<String>,
+    concept_index: HashMap<String, u32>,
+    /// Normalised phrase → its concept and the term as written.
+    phrases: HashMap<Vec<String>, (u32, String)>,
+    set_ids: Vec<String>,
+    set_index: HashMap<String, u16>,
+    members: Vec<Vec<u32>>,
+    problems: Vec<LexiconProblem>,
+}
+
+impl Builder {
+    fn add(&mut self, settings: &LexiconSettings, normaliser: &Normaliser, spans: bool) {
+        let span = |range: Range<usize>| spans.then_some(range);
+        for concept in &settings.concept {
+            let concept = concept.get_ref();
+            let id = concept.id.get_ref().trim().to_owned();
+            let index = self.concept(&id);
+            for term in &concept.terms {
+                let written = term.get_ref().trim();
+                let words = written.split_whitespace().count();
+                let phrase = normaliser.normalise(written, "en").tokens;
+                let problem = if words == 0 {
+                    Some((
+                        "a term is empty".to_owned(),
+                        "write a word or a short phrase, or remove the empty term".to_owned(),
+                    ))
+                } else if words > MAX_TERM_WORDS {
+                    Some((
+                        format!("the term \"{written}\" has {words} words; a term has at most {MAX_TERM_WORDS}"),
+                        "use the short name drafters write (\"the 1990 Convention\", \"C189\") rather than the full title".to_owned(),
+                    ))
+                } else if phrase.is_empty() {
+                    Some((
+                        format!(
+                            "the term \"{written}\" has only function words, which are ignored when entries are compared"
+                        ),
+                        "write a term with at least one word of meaning".to_owned(),
+                    ))
+                } else {
+                    match self.phrases.get(&phrase) {
+                        Some((other, as_written)) if *other != index => Some((
+                            format!(
+                                "the term \"{written}\" is already a term of the concept `{}` (as \"{as_written}\")",
+                                self.concept_ids[*other as usize]
+                            ),
+                            "a term names one concept: remove it here, or merge the two concepts"
+                                .to_owned(),
+                        )),
+                        _ => None,
+                    }
+                };
+                match problem {
+                    Some((message, help)) => self.problems.push(LexiconProblem {
+                        kind: ProblemKind::BadTerm,
+                        span: span(term.span()),
+                        message,
+                        help,
+                    }),
+                    None => {
+                        self.phrases.insert(phrase, (index, written.to_owned()));
+                    }
+                }
+            }
+        }
+        for set in &settings.distinct {
+            let set = set.get_ref();
+            let id = set.id.get_ref().trim().to_owned();
+            let index = match self.set_index.get(&id) {
+                Some(&index) => index,
+                None => {
+                    let index = u16::try_from(self.set_ids.len()).unwrap_or(u16::MAX);
+                    self.set_index.insert(id.clone(), index);
+                    self.set_ids.push(id);
+                    self.members.push(Vec::new());
+                    index
+                }
+            };
+            for member in &set.members {
+                let name = member.get_ref().trim();
+                match self.concept_index.get(name) {
+                    Some(&concept) => self.members[usize::from(index)].push(concept),
+                    None => {
+                        let known: Vec<&str> =
+                            self.concept_ids.iter().map(String::as_str).collect();
+                        let help = match nearest_key(name, &known) {
+                            Some(nearest) => format!("did you mean `{nearest}`? a member is the id of a concept; define it with [[lexicon.concept]] if it is new"),
+                            None => "a member is the id of a concept: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
+                        };
+                        self.problems.push(LexiconProblem {
+                            kind: ProblemKind::UnknownConcept,
+                            span: span(member.span()),
+                            message: format!("the distinct set `{}` names `{name}`, which is not a concept of the lexicon", set.id.get_ref().trim()),
+                            help,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The index of concept `id`, defined now if it is new.
+    fn concept(&mut self, id: &str) -> u32 {
+        if let Some(&index) = self.concept_index.get(id) {
+            return index;
+        }
+        let index = u32::try_from(self.concept_ids.len()).unwrap_or(u32::MAX);
+        self.concept_index.insert(id.to_owned(), index);
+        self.concept_ids.push(id.to_owned());
+        index
+    }
+
+    fn finish(self) -> (Lexicon, Vec<LexiconProblem>) {
+        let mut sets_of: Vec<Vec<u16>> = vec![Vec::new(); self.concept_ids.len()];
+        for (set, members) in self.members.iter().enumerate() {
+            for &concept in members {
+                let set = u16::try_from(set).unwrap_or(u16::MAX);
+                if !sets_of[concept as usize].contains(&set) {
+                    sets_of[concept as usize].push(set);
+                }
+            }
+        }
+        let mut phrases: HashMap<String, Vec<(Vec<String>, u32)>> = HashMap::new();
+        for (phrase, (concept, _)) in self.phrases {
+            phrases
+                .entry(phrase[0].clone())
+                .or_default()
+                .push((phrase, concept));
+        }
+        for candidates in phrases.values_mut() {
+            // Longest first; among equals, a fixed order, so that matching never depends on
+            // the hash map's.
+            candidates.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then_with(|| a.cmp(b)));
+        }
+        let tokens = self
+            .concept_ids
+            .iter()
+            .map(|id| format!("{CONCEPT_MARK}{id}"))
+            .collect();
+        (
+            Lexicon {
+                phrases,
+                tokens,
+                sets_of,
+            },
+            self.problems,
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lexicon(extra: &str) -> (Lexicon, Vec<LexiconProblem>) {
+        #[derive(Deserialize)]
+        struct Report {
+            lexicon: LexiconSettings,
+        }
+        let report: Report = toml::from_str(extra).unwrap();
+        Lexicon::build(&report.lexicon, &Normaliser::default())
+    }
+
+    fn tokens(lexicon: &Lexicon, text: &str) -> Vec<String> {
+        lexicon
+            .apply(&Normaliser::default().normalise(text, "en"))
+            .tokens
+    }
+
+    #[test]
+    fn the_shipped_lexicon_parses_and_keeps_its_rules() {
+        let settings = shipped();
+        assert!(settings.builtin, "the shipped lexicon failed to parse");
+        assert!(settings.concept.len() > 100, "{}", settings.concept.len());
+        let (lexicon, problems) =
+            Lexicon::build(&LexiconSettings::default(), &Normaliser::default());
+        assert!(!lexicon.is_empty());
+        assert_eq!(problems, Vec::new());
+    }
+
+    #[test]
+    fn synonyms_become_one_concept_and_the_longest_term_wins() {
+        let (lexicon, problems) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"media\"\nterms = [\"media\", \"news outlets\"]\n[[lexicon.concept]]\nid = \"fees\"\nterms = [\"fees\", \"recruitment fees\"]\n",
+        );
+        assert_eq!(problems, Vec::new());
+        assert_eq!(
+            tokens(&lexicon, "Biased news outlets"),
+            ["bias", "news", "outlet", "§media"]
+        );
+        assert_eq!(
+            tokens(&lexicon, "the media are biased"),
+            ["media", "§media", "bias"]
+        );
+        assert_eq!(
+            tokens(&lexicon, "Recruitment fees"),
+            ["recruit", "fee", "§fees"]
+        );
+        assert_eq!(
+            tokens(&lexicon, "recruitment agencies"),
+            ["recruit", "agenc"]
+        );
+    }
+
+    #[test]
+    fn distinct_members_are_listed_by_set() {
+        let (lexicon, _) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"women\"\nterms = [\"women\"]\n[[lexicon.concept]]\nid = \"children\"\nterms = [\"children\", \"minors\"]\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"women\", \"children\"]\n",
+        );
+        let text =
+            lexicon.apply(&Normaliser::default().normalise("Protect minors and women", "en"));
+        assert_eq!(text.members, [(0, 0), (0, 1)]);
+    }
+
+    #[test]
+    fn additions_are_checked_with_their_place() {
+        let source = "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"a\"\nterms = [\"press\", \"\", \"of the\", \"one two three four five\"]\n[[lexicon.concept]]\nid = \"b\"\nterms = [\"press\"]\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"a\", \"c\"]\n";
+        let (_, problems) = lexicon(source);
+        let kinds: Vec<(ProblemKind, &str)> = problems
+            .iter()
+            .map(|p| (p.kind, &source[p.span.clone().unwrap()]))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                (ProblemKind::BadTerm, "\"\""),
+                (ProblemKind::BadTerm, "\"of the\""),
+                (ProblemKind::BadTerm, "\"one two three four five\""),
+                (ProblemKind::BadTerm, "\"press\""),
+                (ProblemKind::UnknownConcept, "\"c\""),
+            ]
+        );
+    }
+}
