@@ -100,9 +100,15 @@ fn review_lists_merges_and_suggestions_with_lines_to_paste() {
     let prepared = prepared(&fixture("consolidation"));
     let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
     assert!(!review.suggestions.is_empty());
-    assert!(review.suggestions.len() <= review.entries, "at most one per entry");
+    assert!(
+        review.suggestions.len() <= review.entries,
+        "at most one per entry"
+    );
     for pair in review.suggestions.windows(2) {
-        assert!(pair[0].similarity >= pair[1].similarity, "most likely first");
+        assert!(
+            pair[0].similarity >= pair[1].similarity,
+            "most likely first"
+        );
     }
     assert!(review.suggestions[0].similarity < review.threshold);
     insta::assert_snapshot!("review_human", review.render_human());
@@ -139,7 +145,10 @@ fn a_pasted_suggestion_merges_and_a_pasted_split_keeps_apart() {
         after.diagnostics
     );
     let merged = entry_of(&after, REGULATE);
-    assert!(together(&after, BAN, REGULATE), "the editors' merge applies");
+    assert!(
+        together(&after, BAN, REGULATE),
+        "the editors' merge applies"
+    );
     assert!(merged.merged_by_editors);
     assert_eq!(merged.regions, ["north", "south", "east"]);
     assert!(!together(
@@ -397,4 +406,40 @@ fn two_wordings_for_one_entry_are_a_conflict() {
     )
     .unwrap();
     insta::assert_snapshot!("two_wordings", failure(&root).render_human(false));
+}
+
+#[test]
+fn a_concept_added_in_report_toml_brings_its_terms_together_in_the_review() {
+    const AGENCIES: &str = "Regulate and license private recruitment agencies";
+    const CHILDREN: &str = "End the immigration detention of children";
+    let root = copy_project(&fixture("consolidation"), "lexicon-concept");
+    let suggested_or_merged = |prepared: &Prepared| {
+        let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
+        let named = |texts: [&str; 2]| texts.contains(&AGENCIES) && texts.contains(&CHILDREN);
+        together(prepared, AGENCIES, CHILDREN)
+            || review.suggestions.iter().any(|s| {
+                named([s.closest[0].text.as_str(), s.closest[1].text.as_str()])
+                    || named([s.first.text.as_str(), s.second.text.as_str()])
+            })
+    };
+    assert!(
+        !suggested_or_merged(&prepared(&root)),
+        "the two share no word and no concept of the shipped lexicon"
+    );
+    // A process whose field treats the two as one thing says so in report.toml.
+    let report = std::fs::read_to_string(root.join("report.toml")).unwrap();
+    std::fs::write(
+        root.join("report.toml"),
+        format!(
+            "{report}\n[[lexicon.concept]]\nid = \"process-demand\"\nterms = [\"license private recruitment agencies\", \"immigration detention of children\"]\n"
+        ),
+    )
+    .unwrap();
+    let after = prepared(&root);
+    assert!(
+        after.diagnostics.diagnostics.is_empty(),
+        "{:?}",
+        after.diagnostics
+    );
+    assert!(suggested_or_merged(&after), "the new concept joins them");
 }

@@ -83,7 +83,8 @@ fn every_rule_has_a_fixture_caught_at_its_line() {
     for code in consolidate::Code::ALL {
         // The typesetter's codes (E014, W006-W008) and the consolidation's (E015-E017, W009, W010)
         // have their fixtures in tests/publication.rs and tests/consolidation.rs; the rules of
-        // report.toml's agenda (E018, E021) in `agenda_numbers_are_positive_and_unique`.
+        // report.toml's agenda (E018, E021) in `agenda_numbers_are_positive_and_unique`, and of
+        // its lexicon (E022, E023) in `a_process_lexicon_is_checked_with_its_lines`.
         let runs_in_validate = !matches!(
             code.as_str(),
             "E014"
@@ -92,6 +93,8 @@ fn every_rule_has_a_fixture_caught_at_its_line() {
                 | "E017"
                 | "E018"
                 | "E021"
+                | "E022"
+                | "E023"
                 | "W006"
                 | "W007"
                 | "W008"
@@ -378,4 +381,24 @@ fn agenda_numbers_are_positive_and_unique() {
             "{expected:?} missing from {found:?}"
         );
     }
+}
+
+#[test]
+fn a_process_lexicon_is_checked_with_its_lines() {
+    let root = scratch("lexicon");
+    let report = std::fs::read_to_string(rules_dir().join("report.toml")).unwrap();
+    let lexicon = "\n[[lexicon.concept]]\nid = \"seafarers\"\nterms = [\"seafarers\", \"fishers\", \"media\"]\n\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"seafarers\", \"chidlren\"]\n";
+    std::fs::write(root.join("report.toml"), format!("{report}{lexicon}")).unwrap();
+    let submission = root.join("a.toml");
+    std::fs::copy(rules_dir().join("w004-cross-cutting.toml"), &submission).unwrap();
+    let diagnostics = check(&root, &[submission]);
+    let lines = report.lines().count() as u64;
+    let found = found(&diagnostics);
+    for expected in [("E023", lines + 4), ("E022", lines + 8)] {
+        assert!(
+            found.contains(&(expected.0.to_owned(), expected.1)),
+            "{expected:?} missing from {found:?}"
+        );
+    }
+    insta::assert_snapshot!(diagnostics.render_human(false));
 }

@@ -23,8 +23,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use serde::Deserialize;
-
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
 use crate::diagnostic::suggest::nearest_key;
 use crate::model::LexiconSettings;
@@ -307,6 +305,8 @@ impl Builder {
 
 #[cfg(test)]
 mod tests {
+    use serde::Deserialize;
+
     use super::*;
 
     fn lexicon(extra: &str) -> (Lexicon, Vec<LexiconProblem>) {

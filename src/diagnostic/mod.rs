@@ -88,6 +88,11 @@ pub enum Code {
     DuplicateLabel,
     /// Two agenda points of `report.toml` have the same number.
     DuplicateAgendaPoint,
+    /// A distinct set of `[lexicon]` names a concept no `[[lexicon.concept]]` defines.
+    UnknownConcept,
+    /// A term of `[lexicon]` that is empty, too long, only function words, or another
+    /// concept's already.
+    BadTerm,
     /// A decision in `editorial.toml` that no longer matches any entry.
     StaleDecision,
     /// A decision in `editorial.toml` that matched an entry whose wording has changed.
@@ -96,7 +101,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 31] = [
+    pub const ALL: [Code; 33] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -128,6 +133,8 @@ impl Code {
         Code::BadLanguageTag,
         Code::DuplicateLabel,
         Code::DuplicateAgendaPoint,
+        Code::UnknownConcept,
+        Code::BadTerm,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -164,6 +171,8 @@ impl Code {
             Code::BadLanguageTag => "E019",
             Code::DuplicateLabel => "E020",
             Code::DuplicateAgendaPoint => "E021",
+            Code::UnknownConcept => "E022",
+            Code::BadTerm => "E023",
         }
     }
 
@@ -200,7 +209,9 @@ impl Code {
             | Code::BadAgendaNumber
             | Code::BadLanguageTag
             | Code::DuplicateLabel
-            | Code::DuplicateAgendaPoint => Severity::Error,
+            | Code::DuplicateAgendaPoint
+            | Code::UnknownConcept
+            | Code::BadTerm => Severity::Error,
         }
     }
 }

@@ -9,6 +9,8 @@ use std::ops::Range;
 use rayon::prelude::*;
 use toml::Spanned;
 
+use crate::consolidate::lexicon::{Lexicon, ProblemKind};
+use crate::consolidate::normalise::Normaliser;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::model::project::is_slug;
 use crate::model::project::{Project, Settings, Submission};
@@ -23,6 +25,7 @@ pub const LONG_ENTRY_CHARS: usize = 600;
 /// Runs every rule over the project and adds what they find.
 pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
     diagnostics.extend(check_settings(&project.settings));
+    diagnostics.extend(check_lexicon(&project.settings));
     let agenda: BTreeSet<i64> = project
         .settings
         .data
@@ -45,6 +48,31 @@ pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
     diagnostics.extend(found.into_iter().flatten());
     diagnostics.extend(check_unique_ids(&project.submissions));
     diagnostics.extend(check_unique_short_labels(&project.submissions));
+}
+
+/// `report.toml`'s `[lexicon]`: a process's own vocabulary is checked as the shipped one is, so
+/// that a misspelt member or a term given to two concepts is found before it silently changes
+/// which entries merge.
+fn check_lexicon(settings: &Settings) -> Vec<Diagnostic> {
+    let data = &settings.data;
+    let normaliser = Normaliser::new(&data.dedup);
+    let (_, problems) = Lexicon::build(&data.lexicon, &normaliser);
+    problems
+        .into_iter()
+        .map(|problem| {
+            let code = match problem.kind {
+                ProblemKind::UnknownConcept => Code::UnknownConcept,
+                ProblemKind::BadTerm => Code::BadTerm,
+            };
+            Diagnostic::new(
+                code,
+                &settings.source,
+                problem.span.unwrap_or(0..0),
+                problem.message,
+            )
+            .with_help(problem.help)
+        })
+        .collect()
 }
 
 /// `report.toml`: a known format, a non-empty agenda with distinct positive numbers.
