@@ -1,6 +1,10 @@
 //! How consolidation scales: normalising, indexing, scoring and clustering 25k, 50k and 100k
-//! synthetic entries. The target is at most 5 s at 100k on a 2-core machine, and at most 2.5×
-//! the time per doubling (near-linear); no test asserts a duration, this bench measures it.
+//! synthetic entries, on two corpora: `random` (families of one to six variants of a wording,
+//! a vocabulary that grows with the corpus) and `near-copies` (the hostile case: every entry
+//! is a light variant of one of a few hundred concerns, so that hundreds of entries share
+//! every word). The target is at most 5 s at 100k on a 2-core machine, and at most 2.5× the
+//! time per doubling (near-linear), on both; no test asserts a duration, this bench measures
+//! it.
 //!
 //! Run with `cargo bench --bench clustering`; add `-- --measurement-time 20` for steadier
 //! figures.
@@ -112,6 +116,74 @@ fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
     (entries, regions)
 }
 
+/// A corpus of `n` entries and the ids of its regions.
+type Generator = fn(usize) -> (Vec<Entry>, Vec<String>);
+
+/// The concerns every near-copy is a variant of.
+const NEAR_COPY_CONCERNS: usize = 300;
+
+/// `n` entries that are light variants of [`NEAR_COPY_CONCERNS`] concerns: each a concern's
+/// wording with, at random, a word dropped, a word of a small set of qualifiers added, a word
+/// changed in its inflection, or nothing changed, from one of six regions.
+fn near_copy_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
+    let regions: Vec<String> = (0..6).map(|r| format!("region-{r}")).collect();
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let words = vocabulary(&mut rng, 3_000);
+    let qualifiers = vocabulary(&mut rng, 40);
+    let concerns: Vec<(EntryKind, Vec<usize>)> = (0..NEAR_COPY_CONCERNS)
+        .map(|c| {
+            let kind = if c % 2 == 0 {
+                EntryKind::Issue
+            } else {
+                EntryKind::Strategy
+            };
+            (
+                kind,
+                (0..6 + rng.below(7))
+                    .map(|_| rng.below(words.len()))
+                    .collect(),
+            )
+        })
+        .collect();
+    let mut line = vec![0usize; regions.len()];
+    let entries = (0..n)
+        .map(|_| {
+            let (kind, base) = &concerns[rng.below(concerns.len())];
+            let mut text: Vec<String> = base.iter().map(|&w| words[w].clone()).collect();
+            match rng.below(4) {
+                0 => {
+                    text.remove(rng.below(text.len()));
+                }
+                1 => {
+                    let at = rng.below(text.len() + 1);
+                    text.insert(at, qualifiers[rng.below(qualifiers.len())].clone());
+                }
+                2 => {
+                    let at = rng.below(text.len());
+                    text[at].push('s');
+                }
+                _ => {}
+            }
+            let region = rng.below(regions.len());
+            line[region] += 1;
+            Entry {
+                kind: *kind,
+                region: regions[region].clone(),
+                file: format!("regions/{}.toml", regions[region]),
+                line: line[region],
+                text: text.join(" "),
+                original: None,
+                original_lang: None,
+                agenda: vec![1 + rng.below(8) as i64],
+                workshop: None,
+                language: "en".to_owned(),
+                reference: String::new(),
+            }
+        })
+        .collect();
+    (entries, regions)
+}
+
 fn clustering(c: &mut Criterion) {
     let settings = DedupSettings::default();
     let editorial = Editorial::default();
@@ -121,19 +193,34 @@ fn clustering(c: &mut Criterion) {
         .sample_size(10)
         .warm_up_time(Duration::from_secs(1))
         .measurement_time(Duration::from_secs(10));
-    for n in [25_000, 50_000, 100_000] {
-        let (entries, regions) = synthetic_entries(n);
-        group.bench_with_input(BenchmarkId::from_parameter(n), &entries, |b, entries| {
-            b.iter(|| {
-                black_box(consolidate_entries(
-                    entries.clone(),
-                    &regions,
-                    &settings,
-                    &lexicon,
-                    &editorial,
-                ))
+    // `BENCH_SIZES=2500,5000` measures other sizes, e.g. to look at a curve quickly.
+    let sizes: Vec<usize> = std::env::var("BENCH_SIZES").map_or_else(
+        |_| vec![25_000, 50_000, 100_000],
+        |list| {
+            list.split(',')
+                .filter_map(|n| n.trim().parse().ok())
+                .collect()
+        },
+    );
+    let corpora: [(&str, Generator); 2] = [
+        ("random", synthetic_entries),
+        ("near-copies", near_copy_entries),
+    ];
+    for (corpus, generate) in corpora {
+        for &n in &sizes {
+            let (entries, regions) = generate(n);
+            group.bench_with_input(BenchmarkId::new(corpus, n), &entries, |b, entries| {
+                b.iter(|| {
+                    black_box(consolidate_entries(
+                        entries.clone(),
+                        &regions,
+                        &settings,
+                        &lexicon,
+                        &editorial,
+                    ))
+                });
             });
-        });
+        }
     }
     group.finish();
 }

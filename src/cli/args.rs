@@ -31,12 +31,16 @@ pub(crate) enum Command {
         #[arg(long)]
         timings: bool,
     },
-    /// Show the merge decisions left to the editors: merged entries and near-misses, with the
-    /// lines to paste into editorial.toml.
+    /// Settle the merge decisions left to the editors: on a terminal, one item at a time, each
+    /// decision written to editorial.toml at once; otherwise (or with --list) the merged
+    /// entries and suggestions, with the lines to paste into editorial.toml.
     Review {
         /// How to print the review.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Print the review instead of opening the editor's desk, even on a terminal.
+        #[arg(long)]
+        list: bool,
     },
     /// Check report.toml and submissions without building anything.
     Validate {

@@ -1,9 +1,10 @@
 //! The command line. In: the arguments and the environment. Out: what the commands print and
 //! the exit code (0 success, 1 the input has errors, 2 usage, project or I/O, 3 a bug). It
 //! resolves [`args`] into the library's options, calls the library, and prints the result once;
-//! [`terminal`] draws progress bars.
+//! [`terminal`] draws progress bars, and [`desk`] is the interactive review.
 
 mod args;
+mod desk;
 mod terminal;
 
 use std::io::{IsTerminal, Write};
@@ -50,7 +51,7 @@ pub fn run() -> ExitCode {
             timings,
         } => run_validate(&root, &paths, format, strict, timings, out),
         Command::Init { id } => run_init(&root, &id, out),
-        Command::Review { format } => run_review(&root, format, out),
+        Command::Review { format, list } => run_review(&root, format, list, out),
         Command::Watch { build } => {
             build_options(root, build, None).and_then(|o| run_watch(&o, out))
         }
@@ -256,13 +257,32 @@ fn run_fonts(font_paths: &[PathBuf]) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_review(root: &Path, format: Format, out: Output) -> Result<ExitCode, Error> {
+fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<ExitCode, Error> {
     let prepared = consolidate::pipeline::prepare::prepare(root, false)?;
     let review = consolidate::consolidate::review::Review::new(
         &prepared.consolidated,
         prepared.project.submissions.len(),
     );
     eprint!("{}", prepared.diagnostics.render_human(out.color));
+    let interactive = format == Format::Human
+        && !list
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    if interactive {
+        let editorial = root.join(consolidate::model::editorial::EDITORIAL_FILE);
+        let state = root.join("out").join(".review-desk");
+        let summary = desk::run(&review, &editorial, &state)
+            .map_err(|e| Error::io("run the editor's desk on", &editorial, e))?;
+        if !out.quiet {
+            eprintln!(
+                "wrote {} decisions to {} ({} keys pressed); run `consolidate build` to see them in the report",
+                summary.decisions,
+                shown(&editorial),
+                summary.keystrokes
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     match format {
         Format::Human => print!("{}", review.render_human()),
         Format::Json => println!("{}", review.to_json()),

@@ -5,7 +5,7 @@
 //! Each normalised word is cut into the 4-character pieces of `^word$` ("^rat", "rati", "atif",
 //! "tif$"): pieces let "ratify" and "ratification", "detain" and "detention" share most of
 //! their weight where stemming leaves them apart, and a typo costs one piece, not the word.
-//! On the labelled set (`tests/fixtures/dedup/`) pieces of 4 beat whole words, pieces of 3 and
+//! On the labelled sets (`tests/fixtures/dedup/`) pieces of 4 beat whole words, pieces of 3 and
 //! of 5, and mixes of words and pieces.
 //!
 //! Pieces that few entries use (high inverse document frequency) weigh most: two entries that
