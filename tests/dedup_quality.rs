@@ -54,11 +54,6 @@ const REGIONS: [&str; 6] = [
     "west-asia",
 ];
 
-/// The labelled set as entries (each with a unique line) and the gold concern of each line.
-fn labelled() -> (Vec<Entry>, BTreeMap<usize, String>, Vec<Apart>) {
-    load_set("labelled.toml")
-}
-
 /// A labelled set of `tests/fixtures/dedup/`.
 fn load_set(name: &str) -> (Vec<Entry>, BTreeMap<usize, String>, Vec<Apart>) {
     let path = format!("{}/tests/fixtures/dedup/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -92,32 +87,14 @@ fn load_set(name: &str) -> (Vec<Entry>, BTreeMap<usize, String>, Vec<Apart>) {
     (entries, gold, set.apart)
 }
 
-/// Pairwise and B-cubed figures of a clustering against the gold concerns.
+/// Pairwise figures of a clustering against the gold concerns.
 #[derive(Debug)]
 struct Figures {
     pairwise_precision: f64,
     pairwise_recall: f64,
-    bcubed_precision: f64,
-    bcubed_recall: f64,
-    bcubed_f1: f64,
     recall_with_suggestions: f64,
     false_merges: Vec<(String, String)>,
     missed: Vec<(String, String)>,
-}
-
-impl Figures {
-    /// The figures on one line, as the tests print them.
-    fn summary(&self) -> String {
-        format!(
-            "pairwise P {:.3} R {:.3}; B-cubed P {:.3} R {:.3} F1 {:.3}; recall with suggestions {:.3}",
-            self.pairwise_precision,
-            self.pairwise_recall,
-            self.bcubed_precision,
-            self.bcubed_recall,
-            self.bcubed_f1,
-            self.recall_with_suggestions,
-        )
-    }
 }
 
 fn measure(consolidated: &Consolidated, gold: &BTreeMap<usize, String>) -> Figures {
@@ -161,24 +138,6 @@ fn measure(consolidated: &Consolidated, gold: &BTreeMap<usize, String>) -> Figur
             }
         }
     }
-    let (mut bp, mut br) = (0.0, 0.0);
-    for &a in &lines {
-        let cluster: Vec<usize> = lines
-            .iter()
-            .copied()
-            .filter(|b| cluster_of[b] == cluster_of[&a])
-            .collect();
-        let concern: Vec<usize> = lines
-            .iter()
-            .copied()
-            .filter(|b| gold[b] == gold[&a])
-            .collect();
-        let correct = cluster.iter().filter(|b| gold[b] == gold[&a]).count() as f64;
-        bp += correct / cluster.len() as f64;
-        br += correct / concern.len() as f64;
-    }
-    let n = lines.len() as f64;
-    let (bp, br) = (bp / n, br / n);
     Figures {
         pairwise_precision: if predicted_pairs == 0 {
             1.0
@@ -186,9 +145,6 @@ fn measure(consolidated: &Consolidated, gold: &BTreeMap<usize, String>) -> Figur
             both as f64 / predicted_pairs as f64
         },
         pairwise_recall: both as f64 / true_pairs as f64,
-        bcubed_precision: bp,
-        bcubed_recall: br,
-        bcubed_f1: 2.0 * bp * br / (bp + br),
         recall_with_suggestions: with_suggestions as f64 / true_pairs as f64,
         false_merges,
         missed,
