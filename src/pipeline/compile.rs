@@ -91,8 +91,8 @@ pub struct BuildOutcome {
 }
 
 impl BuildOutcome {
-    /// The one-line account a build prints: "136 entries from 6 regions → 104 consolidated (32
-    /// merged)", or for a proof "proof of us-canada: 71 entries".
+    /// The one-line account a build prints: "N entries from R regions → C consolidated (N − C
+    /// merged)", or for a proof "proof of ID: N entries".
     pub fn account(&self) -> String {
         if let Some(id) = &self.proof {
             return format!("proof of {id}: {} entries", self.entries);
