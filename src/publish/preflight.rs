@@ -450,15 +450,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn literals_read_back_as_written() {
-        assert_eq!(
-            unescape_literal(r#""a \"b\" \\c\nd""#).as_deref(),
-            Some("a \"b\" \\c\nd")
-        );
-        assert_eq!(unescape_literal("not a literal"), None);
-    }
-
-    #[test]
     fn spaces_and_marks_need_no_glyph() {
         assert!(needs_no_glyph(' '));
         assert!(needs_no_glyph('\u{200D}'));

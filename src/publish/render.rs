@@ -1152,11 +1152,6 @@ mod tests {
     }
 
     #[test]
-    fn template_syntax_in_values_is_not_evaluated() {
-        assert_eq!(render_str("{{ text }}", "{{ 7*7 }}"), r##"#"{{ 7*7 }}";"##);
-    }
-
-    #[test]
     fn region_labels_come_from_the_name() {
         assert_eq!(derived_code("Latin America and the Caribbean"), "LAC");
         assert_eq!(derived_code("United States and Canada"), "USC");
