@@ -129,7 +129,9 @@ fn is_template_file(path: &Path) -> bool {
     !(name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
-        || name.ends_with(".swp"))
+        || Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("swp")))
 }
 
 #[cfg(test)]
@@ -140,6 +142,7 @@ mod tests {
     fn swap_and_backup_files_are_not_watched() {
         assert!(is_template_file(Path::new("templates/style.typ")));
         assert!(!is_template_file(Path::new("templates/.style.typ.swp")));
+        assert!(!is_template_file(Path::new("templates/STYLE.TYP.SWP")));
         assert!(!is_template_file(Path::new("templates/style.typ~")));
         assert!(!is_template_file(Path::new("templates/#style.typ#")));
     }
