@@ -13,6 +13,7 @@ use crate::model::project::Project;
 /// `out/consolidated.json`: the stable shape other tools read (fields may be added, never
 /// removed): `{"entries": [{"kind", "text", "agenda", "regions", "sources": [{"region", "file",
 /// "line", "text", ...}]}], ...}`.
+#[must_use]
 pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> String {
     #[derive(Serialize)]
     struct Region<'a> {
@@ -58,6 +59,10 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Stri
 
 /// Writes every file to a temporary name beside its target, then renames them all: a reader
 /// (or a crash) never sees a half-written PDF.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the file that could not be written.
 pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     let mut staged = Vec::new();
     for (path, bytes) in files {
