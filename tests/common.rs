@@ -125,30 +125,8 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
-/// A small xorshift generator: every case can be replayed from its seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// Puts `items` in a random order (Fisher-Yates).
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
+#[path = "support/rng.rs"]
+pub mod rng;
 
 /// Runs the `consolidate` binary without colour and with no `SOURCE_DATE_EPOCH`, so that its
 /// output is the same on every machine.

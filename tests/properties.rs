@@ -6,6 +6,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
+use common::rng::Rng;
 use common::*;
 use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
 use consolidate::model::DedupSettings;

@@ -5,6 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
+use common::rng::Rng;
 use common::*;
 use consolidate::Diagnostics;
 use consolidate::pipeline::prepare::validate;
