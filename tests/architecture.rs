@@ -2,6 +2,12 @@
 //! it back, at the level of files or of folders. A new `use crate::...` that closes a circle
 //! fails here with the circle named.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 

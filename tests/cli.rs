@@ -1,5 +1,11 @@
 //! The command line as a user meets it: exit codes and the messages printed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use std::process::Command;
@@ -133,7 +139,7 @@ fn strict_turns_warnings_into_errors() {
 
 /// Waits until `check` holds, polling; gives up after a minute.
 fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     while !check() {
         assert!(
             std::time::Instant::now() < deadline,

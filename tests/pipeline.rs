@@ -1,5 +1,11 @@
 //! End to end: the shipped project and fixture projects built into real PDFs, read back.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use common::*;
