@@ -204,6 +204,58 @@ fn timings_name_every_stage() {
 }
 
 #[test]
+fn a_failed_write_names_the_file_and_leaves_the_last_outputs_as_they_were() {
+    let root = copy_project(&fixture("minimal"), "cli-write-fails");
+    let root_arg = root.to_str().unwrap();
+    let out = root.join("out");
+    let first = consolidate(&["build", "--quiet", "--root", root_arg]);
+    assert_eq!(first.status.code(), Some(0));
+    let earlier: Vec<(&str, Vec<u8>)> = ["consolidated.json", "report.typ"]
+        .into_iter()
+        .map(|name| (name, std::fs::read(out.join(name)).unwrap()))
+        .collect();
+
+    // The next build has different outputs to write...
+    let region = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&region).unwrap();
+    std::fs::write(
+        &region,
+        text.replace("\"Wage theft\"", "\"Wages withheld\""),
+    )
+    .unwrap();
+    // ...but a folder stands where the PDF goes, so the PDF cannot take its place (a read-only
+    // folder would not do: the tests may run as root, who can write anywhere).
+    let pdf = out.join("report.pdf");
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::create_dir(&pdf).unwrap();
+
+    let output = consolidate(&["build", "--root", root_arg]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!("error: failed to write {}", pdf.display())),
+        "{stderr}"
+    );
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["consolidated.json", "report.pdf", "report.typ"],
+        "no temporary or half-written file is left"
+    );
+    assert!(pdf.is_dir());
+    for (name, bytes) in earlier {
+        assert!(
+            std::fs::read(out.join(name)).unwrap() == bytes,
+            "{name} is still the last good build's"
+        );
+    }
+}
+
+#[test]
 fn quiet_prints_nothing_on_success() {
     let root = copy_project(&fixture("minimal"), "cli-quiet");
     let output = consolidate(&["build", "--quiet", "--root", root.to_str().unwrap()]);
