@@ -17,8 +17,8 @@ use crate::model::source::SourceFile;
 use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
 use crate::progress::Progress;
 
-/// The largest input file we read: far above any real submission (the 2013 ones are ~20 kB),
-/// low enough that a stray binary or log file cannot exhaust memory.
+/// The largest input file we read: far above any real submission, which is a few pages of
+/// text, and low enough that a stray binary or log file cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Loads a whole project. Problems in the files go into `diagnostics`; `None` means some file
