@@ -2,8 +2,8 @@
 //! maintained variant list of the SCOWL project (through the `varcon` crate), so that
 //! "criminalisation" and "criminalization", "labour" and "labor" count as one word.
 //!
-//! The crate's data is 12 MB of Rust source; only the few thousand pairs we need are written
-//! to `OUT_DIR/spelling_variants.rs`, as a sorted table that the binary searches. The full list
+//! The crate carries the whole list as Rust source; only the pairs we need are written to
+//! `OUT_DIR/spelling_variants.rs`, as a sorted table that the binary searches. The full list
 //! stays out of the binary.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,7 +12,9 @@ use std::path::PathBuf;
 
 use varcon::{Category, Tag};
 
-fn main() {
+/// Writes the table; an error fails the build with its message, as Cargo shows a build
+/// script's.
+fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("cargo::rerun-if-changed=build.rs");
     let table = spelling_table();
     let mut source = String::new();
@@ -21,11 +23,14 @@ fn main() {
     );
     source.push_str("pub(crate) static SPELLING_VARIANTS: &[(&str, &str)] = &[\n");
     for (variant, american) in &table {
-        writeln!(source, "    ({variant:?}, {american:?}),").expect("writing to a string");
+        writeln!(source, "    ({variant:?}, {american:?}),")?;
     }
     source.push_str("];\n");
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("spelling_variants.rs"), source).expect("OUT_DIR is writable");
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").ok_or("cargo sets OUT_DIR")?);
+    let path = out.join("spelling_variants.rs");
+    std::fs::write(&path, source)
+        .map_err(|e| format!("failed to write {} ({e})", path.display()))?;
+    Ok(())
 }
 
 /// Every variant spelling mapped to the American spelling of its entry.
@@ -53,7 +58,7 @@ fn spelling_table() -> BTreeMap<String, String> {
                 let word = variant.word.to_lowercase();
                 let used_outside_america = variant.types.iter().any(|t| {
                     t.category != Category::American
-                        && matches!(t.tag, None | Some(Tag::Eq) | Some(Tag::Variant))
+                        && matches!(t.tag, None | Some(Tag::Eq | Tag::Variant))
                 });
                 if word != canonical_word && used_outside_america {
                     candidates
@@ -64,16 +69,16 @@ fn spelling_table() -> BTreeMap<String, String> {
             }
         }
     }
+    let plain = |w: &str| w.chars().all(char::is_alphabetic);
     candidates
         .into_iter()
-        .filter(|(word, targets)| targets.len() == 1 && !american.contains(word))
-        .filter(|(word, targets)| {
-            let plain = |w: &str| w.chars().all(char::is_alphabetic);
-            plain(word) && targets.iter().all(|t| plain(t))
+        .filter(|(word, _)| !american.contains(word))
+        .filter_map(|(word, targets)| {
+            // Kept only when its entries agree on exactly one American form.
+            let mut targets = targets.into_iter();
+            let target = targets.next()?;
+            targets.next().is_none().then_some((word, target))
         })
-        .map(|(word, targets)| {
-            let target = targets.into_iter().next().expect("one target");
-            (word, target)
-        })
+        .filter(|(word, target)| plain(word) && plain(target))
         .collect()
 }

@@ -5,9 +5,17 @@
 //! every word). The target is at most 5 s at 100k on a 2-core machine, and at most 2.5× the
 //! time per doubling (near-linear), on both; no test asserts a duration, this bench measures
 //! it.
+
 //!
-//! Run with `cargo bench --bench clustering`; add `-- --measurement-time 20` for steadier
-//! figures.
+//! Run with `cargo bench --profile release --bench clustering` (the release profile reuses the
+//! release build); add `-- --measurement-time 20` for steadier figures, and `BENCH_SIZES=...`
+//! for other sizes.
+
+#![allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "the corpus sizes are small positive numbers"
+)]
 
 use std::hint::black_box;
 use std::time::Duration;
@@ -18,27 +26,11 @@ use consolidate::model::entry::{Entry, EntryKind};
 use consolidate::model::{DedupSettings, LexiconSettings};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 
-/// A small, seeded xorshift generator: the same entries on every run.
-struct Rng(u64);
+// The one seeded generator of the tests and the benchmark: the same entries on every run.
+#[path = "../tests/support/rng.rs"]
+mod rng;
 
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// A skewed pick in `0..n`: low numbers are much more frequent, as common words are.
-    fn skewed(&mut self, n: usize) -> usize {
-        let r = self.below(n) as u64;
-        ((r * r) / n as u64) as usize
-    }
-}
+use rng::Rng;
 
 /// A vocabulary of made-up English-looking words with suffixes the stemmer works on.
 fn vocabulary(rng: &mut Rng, size: usize) -> Vec<String> {
@@ -106,7 +98,7 @@ fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
                 text: text.join(" "),
                 original: None,
                 original_lang: None,
-                agenda: vec![1 + rng.below(8) as i64],
+                agenda: vec![1 + i64::try_from(rng.below(8)).unwrap_or(0)],
                 workshop: None,
                 language: "en".to_owned(),
                 reference: String::new(),
@@ -174,7 +166,7 @@ fn near_copy_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
                 text: text.join(" "),
                 original: None,
                 original_lang: None,
-                agenda: vec![1 + rng.below(8) as i64],
+                agenda: vec![1 + i64::try_from(rng.below(8)).unwrap_or(0)],
                 workshop: None,
                 language: "en".to_owned(),
                 reference: String::new(),

@@ -52,6 +52,7 @@ pub enum Error {
 
 impl Error {
     /// An I/O failure with the path it concerns.
+    #[must_use]
     pub fn io(action: &'static str, path: &Path, source: io::Error) -> Self {
         Error::Io {
             action,
@@ -79,6 +80,7 @@ impl Error {
 
     /// The exit code the CLI returns for this failure: 1 for bad input, 2 for a command or
     /// project that cannot work, 3 for a bug.
+    #[must_use]
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Input(_) => 1,

@@ -27,6 +27,7 @@ pub enum Stage {
 
 impl Stage {
     /// The stage's name as `--timings` prints it.
+    #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Stage::Load => "load",
@@ -74,16 +75,16 @@ impl Timings {
 
     /// Adds time to a stage.
     pub fn add(&mut self, stage: Stage, elapsed: Duration) {
-        match self.stages.iter_mut().find(|(s, _)| *s == stage) {
-            Some((_, total)) => *total += elapsed,
-            None => {
-                self.stages.push((stage, elapsed));
-                self.stages.sort_by_key(|(s, _)| *s);
-            }
+        if let Some((_, total)) = self.stages.iter_mut().find(|(s, _)| *s == stage) {
+            *total += elapsed;
+        } else {
+            self.stages.push((stage, elapsed));
+            self.stages.sort_by_key(|(s, _)| *s);
         }
     }
 
     /// The time of one stage, when it ran.
+    #[must_use]
     pub fn get(&self, stage: Stage) -> Option<Duration> {
         self.stages
             .iter()
@@ -92,11 +93,13 @@ impl Timings {
     }
 
     /// All stages together.
+    #[must_use]
     pub fn total(&self) -> Duration {
         self.stages.iter().map(|(_, d)| *d).sum()
     }
 
     /// The table `--timings` prints: one line per stage that ran, then the total.
+    #[must_use]
     pub fn render(&self) -> String {
         let mut out = String::new();
         for (stage, elapsed) in &self.stages {

@@ -1,5 +1,11 @@
 //! The command line as a user meets it: exit codes and the messages printed.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use std::process::Command;
@@ -67,17 +73,59 @@ fn completions_generate_for_bash_zsh_and_fish() {
     }
 }
 
+/// The subcommands `consolidate --help` lists, in its order (`help` included).
+fn subcommands_in_help() -> Vec<String> {
+    let output = consolidate(&["--help"]);
+    assert_eq!(output.status.code(), Some(0));
+    let help = String::from_utf8(output.stdout).unwrap();
+    let section = help
+        .split("Commands:\n")
+        .nth(1)
+        .expect("a Commands section");
+    section
+        .lines()
+        .map_while(|line| line.strip_prefix("  "))
+        .filter(|line| !line.starts_with(' '))
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn man_page_documents_every_subcommand() {
+    let listed = subcommands_in_help();
+    for command in [
+        "build",
+        "review",
+        "validate",
+        "init",
+        "watch",
+        "fonts",
+        "schema",
+        "completions",
+        "man",
+    ] {
+        assert!(
+            listed.iter().any(|c| c == command),
+            "`{command}` is not in --help: {listed:?}"
+        );
+    }
     let output = consolidate(&["man"]);
     assert_eq!(output.status.code(), Some(0));
     let page = String::from_utf8(output.stdout).unwrap();
-    assert!(
-        page.starts_with(".ie") || page.contains(".TH consolidate"),
-        "a roff page"
-    );
-    for command in ["build", "validate", "init", "schema"] {
-        assert!(page.contains(command), "{command} is in the manual");
+    assert!(page.contains(".TH consolidate"), "a roff page");
+    let section = page
+        .split(".SH SUBCOMMANDS\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n.SH ").next())
+        .expect("a SUBCOMMANDS section");
+    for command in &listed {
+        // clap_mangen gives each subcommand a tagged paragraph: its page's name, then its summary.
+        let entry = format!(".TP\nconsolidate\\-{command}(1)\n");
+        assert!(
+            section.contains(&entry),
+            "the manual page lacks `{command}`, which --help lists:\n{section}"
+        );
     }
 }
 
@@ -133,7 +181,7 @@ fn strict_turns_warnings_into_errors() {
 
 /// Waits until `check` holds, polling; gives up after a minute.
 fn wait_until(what: &str, mut check: impl FnMut() -> bool) {
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_mins(1);
     while !check() {
         assert!(
             std::time::Instant::now() < deadline,
@@ -177,24 +225,85 @@ fn watch_rebuilds_when_a_region_changes() {
     child.wait().unwrap();
 }
 
+/// The stages a `--timings` table names, in its order, after checking the exit code.
+fn timed_stages(args: &[&str]) -> Vec<String> {
+    let output = consolidate(args);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    let table = stderr.split("timings:\n").nth(1).expect("a timings table");
+    table
+        .lines()
+        .filter_map(|line| line.split_whitespace().next())
+        .map(str::to_owned)
+        .collect()
+}
+
 #[test]
 fn timings_name_every_stage() {
     let root = copy_project(&fixture("minimal"), "cli-timings");
-    let output = consolidate(&["build", "--timings", "--root", root.to_str().unwrap()]);
-    assert_eq!(output.status.code(), Some(0));
+    let root = root.to_str().unwrap();
+    assert_eq!(
+        timed_stages(&["build", "--timings", "--root", root]),
+        [
+            "load", "validate", "merge", "render", "typeset", "write", "total"
+        ]
+    );
+    assert_eq!(
+        timed_stages(&["validate", "--timings", "--root", root]),
+        ["load", "validate", "total"]
+    );
+}
+
+#[test]
+fn a_failed_write_names_the_file_and_leaves_the_last_outputs_as_they_were() {
+    let root = copy_project(&fixture("minimal"), "cli-write-fails");
+    let root_arg = root.to_str().unwrap();
+    let out = root.join("out");
+    let first = consolidate(&["build", "--quiet", "--root", root_arg]);
+    assert_eq!(first.status.code(), Some(0));
+    let earlier: Vec<(&str, Vec<u8>)> = ["consolidated.json", "report.typ"]
+        .into_iter()
+        .map(|name| (name, std::fs::read(out.join(name)).unwrap()))
+        .collect();
+
+    // The next build has different outputs to write...
+    let region = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&region).unwrap();
+    std::fs::write(
+        &region,
+        text.replace("\"Wage theft\"", "\"Wages withheld\""),
+    )
+    .unwrap();
+    // ...but a folder stands where the PDF goes, so the PDF cannot take its place (a read-only
+    // folder would not do: the tests may run as root, who can write anywhere).
+    let pdf = out.join("report.pdf");
+    std::fs::remove_file(&pdf).unwrap();
+    std::fs::create_dir(&pdf).unwrap();
+
+    let output = consolidate(&["build", "--root", root_arg]);
     let stderr = String::from_utf8(output.stderr).unwrap();
-    let table = stderr.split("timings:").nth(1).expect("a timings table");
-    for stage in [
-        "load", "validate", "merge", "render", "typeset", "write", "total",
-    ] {
-        assert!(table.contains(stage), "{stage} missing from:\n{table}");
-    }
-    let output = consolidate(&["validate", "--timings", "--root", root.to_str().unwrap()]);
-    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
     assert!(
-        stderr.contains("load") && stderr.contains("validate"),
+        stderr.contains(&format!("error: failed to write {}", pdf.display())),
         "{stderr}"
     );
+    let mut left: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(
+        left,
+        ["consolidated.json", "report.pdf", "report.typ"],
+        "no temporary or half-written file is left"
+    );
+    assert!(pdf.is_dir());
+    for (name, bytes) in earlier {
+        assert!(
+            std::fs::read(out.join(name)).unwrap() == bytes,
+            "{name} is still the last good build's"
+        );
+    }
 }
 
 #[test]

@@ -1,7 +1,12 @@
 //! Helpers shared by the integration tests: fixture projects copied into a scratch folder,
 //! builds, and the text of a PDF read back.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test binary uses only some of the helpers")]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -9,16 +14,22 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use consolidate::{BuildOptions, BuildOutcome, Error};
 
 /// The repository root, which holds the shipped 2013 project.
+#[must_use]
 pub fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A fixture project under `tests/fixtures/`.
+#[must_use]
 pub fn fixture(name: &str) -> PathBuf {
     repo_root().join("tests/fixtures").join(name)
 }
 
 /// A fresh, empty scratch folder for one test.
+///
+/// # Panics
+///
+/// When the folder cannot be made.
 pub fn scratch(label: &str) -> PathBuf {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     let n = NEXT.fetch_add(1, Ordering::SeqCst);
@@ -30,6 +41,7 @@ pub fn scratch(label: &str) -> PathBuf {
 }
 
 /// Copies a project (report.toml, regions/, templates/) into a scratch folder.
+#[must_use]
 pub fn copy_project(from: &Path, label: &str) -> PathBuf {
     let to = scratch(label);
     copy_dir(from, &to);
@@ -58,9 +70,13 @@ fn copy_dir(from: &Path, to: &Path) {
 }
 
 /// Builds a project into `out`.
+///
+/// # Errors
+///
+/// The build's own error, for the test to inspect.
 pub fn build(root: &Path, out: &Path) -> Result<BuildOutcome, Error> {
     let mut options = BuildOptions::new(root);
-    options.out = out.to_owned();
+    out.clone_into(&mut options.out);
     consolidate::build(&options)
 }
 
@@ -68,6 +84,11 @@ pub fn build(root: &Path, out: &Path) -> Result<BuildOutcome, Error> {
 /// marks removed, typographic quotes made straight, all white space removed (line breaks fall
 /// anywhere), and hyphens that only split a word at a line end dropped by the caller's
 /// comparison through [`squash`].
+///
+/// # Panics
+///
+/// When the bytes are not a PDF whose text can be extracted.
+#[must_use]
 pub fn pdf_text(pdf: &[u8]) -> String {
     let pages =
         pdf_extract::extract_text_from_mem_by_pages(pdf).expect("the PDF's text can be extracted");
@@ -113,6 +134,7 @@ const REPORT_TITLE_HEADER: &str = "Consolidated Civil Society Report";
 
 /// Reduces text to what survives line breaking: no white space, no invisible marks, straight
 /// quotes, no hyphens (hyphenation adds them at line ends, so they are dropped on both sides).
+#[must_use]
 pub fn squash(text: &str) -> String {
     text.chars()
         .filter(|c| !c.is_whitespace())
@@ -125,33 +147,16 @@ pub fn squash(text: &str) -> String {
         .collect()
 }
 
-/// A small xorshift generator: every case can be replayed from its seed.
-pub struct Rng(pub u64);
-
-impl Rng {
-    /// The next 64 random bits.
-    pub fn next_u64(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-
-    /// A number in `0..n` (0 when `n` is 0).
-    pub fn below(&mut self, n: usize) -> usize {
-        (self.next_u64() % n.max(1) as u64) as usize
-    }
-
-    /// Puts `items` in a random order (Fisher-Yates).
-    pub fn shuffle<T>(&mut self, items: &mut [T]) {
-        for i in (1..items.len()).rev() {
-            items.swap(i, self.below(i + 1));
-        }
-    }
-}
+#[path = "support/rng.rs"]
+pub mod rng;
 
 /// Runs the `consolidate` binary without colour and with no `SOURCE_DATE_EPOCH`, so that its
 /// output is the same on every machine.
+///
+/// # Panics
+///
+/// When the binary cannot be started.
+#[must_use]
 pub fn consolidate(args: &[&str]) -> std::process::Output {
     std::process::Command::new(env!("CARGO_BIN_EXE_consolidate"))
         .args(args)

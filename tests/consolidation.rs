@@ -2,6 +2,12 @@
 //! review with its suggestions, and the editors' decisions in `editorial.toml` taking effect,
 //! surviving a reordered and lightly edited submission, and warning when they go stale.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use std::path::Path;

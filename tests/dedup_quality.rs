@@ -7,6 +7,12 @@
 //! The tuning sets are those the defaults were chosen on; the held-out sets were written blind
 //! and are only ever measured, on request, by the ignored `held_out_report`.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 
 use consolidate::consolidate::merge::{Consolidated, consolidate_entries};

@@ -4,6 +4,12 @@
 //! crate again, and with it everything above it, Typst included. The feature pins in
 //! `Cargo.toml` close each such difference; this test finds a new one.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 

@@ -2,10 +2,18 @@
 //! consolidated entry, and the result is the same whatever the order of the entries and files
 //! and whatever the number of threads.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
+use common::rng::Rng;
 use common::*;
 use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
 use consolidate::model::editorial::Editorial;
@@ -14,7 +22,7 @@ use consolidate::model::{DedupSettings, LexiconSettings};
 use consolidate::pipeline::prepare::prepare;
 
 /// Concerns that random entries are written about: some share words, so that clusters,
-/// near-misses and complete-linkage refusals all happen.
+/// near-misses and entries held apart by the linkage floor all happen.
 const CONCERNS: [&str; 12] = [
     "criminalisation of migrant workers and immigrant communities",
     "recruitment fees charged to migrant workers leading to debt bondage",
@@ -89,7 +97,7 @@ fn random_entries(rng: &mut Rng) -> (Vec<Entry>, Vec<String>) {
                 text: wording(rng),
                 original: None,
                 original_lang: None,
-                agenda: vec![1 + rng.below(3) as i64],
+                agenda: vec![[1, 2, 3][rng.below(3)]],
                 workshop: None,
                 language: "en".to_owned(),
                 reference: String::new(),
@@ -212,7 +220,7 @@ fn write_project(root: &std::path::Path, entries: &[Entry], regions: &[String]) 
             ("issues", EntryKind::Issue),
             ("strategies", EntryKind::Strategy),
         ] {
-            text.push_str(&format!("{key} = [\n"));
+            writeln!(text, "{key} = [").unwrap();
             for entry in entries
                 .iter()
                 .filter(|e| &e.region == region && e.kind == kind)

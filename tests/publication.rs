@@ -2,6 +2,12 @@
 //! copy, proofs per region, and the preflight warnings, all read back from the PDFs with Rust
 //! crates (lopdf, through pdf-extract) only.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "a panic is how a test reports a failure"
+)]
+
 mod common;
 
 use std::path::Path;
@@ -18,7 +24,7 @@ fn build_with(
     adjust: impl FnOnce(&mut BuildOptions),
 ) -> Result<BuildOutcome, Error> {
     let mut options = BuildOptions::new(root);
-    options.out = out.to_owned();
+    out.clone_into(&mut options.out);
     adjust(&mut options);
     consolidate::build(&options)
 }
@@ -30,10 +36,11 @@ fn open(path: &Path) -> Document {
 
 /// Follows a reference, if the object is one.
 fn resolve<'a>(doc: &'a Document, object: &'a Object) -> &'a Object {
-    doc.dereference(object).map(|(_, o)| o).unwrap_or(object)
+    doc.dereference(object).map_or(object, |(_, o)| o)
 }
 
-/// A PDF text string: UTF-16BE with a byte-order mark, or PDFDocEncoding (Latin-1 for ASCII).
+/// A PDF text string: UTF-16BE with a byte-order mark, or `PDFDocEncoding` (Latin-1 for
+/// ASCII).
 fn text(object: &Object) -> String {
     let bytes = object.as_str().expect("a string");
     match bytes.strip_prefix(&[0xFE, 0xFF]) {
@@ -66,7 +73,7 @@ fn xmp(doc: &Document) -> String {
     String::from_utf8(bytes).expect("XMP is UTF-8")
 }
 
-/// A rectangle of a page dictionary (MediaBox, TrimBox), as [x0, y0, x1, y1] in points.
+/// A rectangle of a page dictionary (`MediaBox`, `TrimBox`), as [x0, y0, x1, y1] in points.
 fn page_box(doc: &Document, page: u32, name: &[u8]) -> Option<[f32; 4]> {
     let id = doc.get_pages()[&page];
     let dict = doc.get_dictionary(id).expect("a page");
@@ -214,7 +221,7 @@ fn pdf_standards_can_be_chosen() {
 
     let plain = scratch("publication-plain");
     build_with(&fixture("minimal"), &plain, |o| {
-        o.standards = PdfProfile::parse("none").unwrap()
+        o.standards = PdfProfile::parse("none").unwrap();
     })
     .unwrap();
     let doc = open(&plain.join("report.pdf"));
@@ -236,10 +243,7 @@ fn pdf_standards_can_be_chosen() {
 
 /// The XMP packet, or nothing when the document has none.
 fn xmp_of(doc: &Document) -> String {
-    let has = doc
-        .catalog()
-        .map(|c| c.get(b"Metadata").is_ok())
-        .unwrap_or(false);
+    let has = doc.catalog().is_ok_and(|c| c.get(b"Metadata").is_ok());
     if has { xmp(doc) } else { String::new() }
 }
 

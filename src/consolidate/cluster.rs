@@ -61,6 +61,7 @@ pub struct Clustering {
 /// Clusters `n` entries from their scored pairs `(i, j, similarity)` with `i < j`: pairs not
 /// listed count as dissimilar. Pairs at or above `threshold` may join clusters; every listed
 /// pair that ends up across two clusters is a near-miss candidate.
+#[must_use]
 pub fn cluster(
     n: usize,
     pairs: &[(usize, usize, f64)],
@@ -268,6 +269,8 @@ impl State {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::float_cmp, reason = "the scores compared are the ones given")]
+
     use super::*;
 
     #[test]

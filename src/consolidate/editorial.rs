@@ -68,6 +68,7 @@ impl Sketch {
     }
 
     /// In how many of the 8 slots two sketches agree.
+    #[must_use]
     pub fn agreement(self, other: Sketch) -> usize {
         self.0
             .iter()
@@ -190,10 +191,10 @@ impl Editorial {
         let Some(source) = &self.source else {
             return resolved;
         };
-        let resolver = Resolver::new(source, entries, references);
-        let mut together_spans: Vec<Range<usize>> = Vec::new();
+        let finder = Resolver::new(source, entries, references);
+        let mut merge_spans: Vec<Range<usize>> = Vec::new();
         for decision in &self.file.merge {
-            let matched = resolver.resolve_list(decision, "merge", &mut resolved.diagnostics);
+            let matched = finder.resolve_list(decision, "merge", &mut resolved.diagnostics);
             let mut group: Vec<usize> = matched.into_iter().flatten().collect();
             group.sort_unstable();
             group.dedup();
@@ -202,12 +203,12 @@ impl Editorial {
                     resolved.merged_by_editors[entry] = true;
                 }
                 resolved.constraints.together.push(group);
-                together_spans.push(decision.span());
+                merge_spans.push(decision.span());
             }
         }
         let mut apart_spans: Vec<Range<usize>> = Vec::new();
         for decision in &self.file.keep_apart {
-            let matched = resolver.resolve_list(decision, "keep_apart", &mut resolved.diagnostics);
+            let matched = finder.resolve_list(decision, "keep_apart", &mut resolved.diagnostics);
             for (i, first) in matched.iter().enumerate() {
                 for second in &matched[i + 1..] {
                     for &a in first {
@@ -235,7 +236,7 @@ impl Editorial {
                 );
                 continue;
             }
-            let matched = resolver.resolve_one(&wording.entry, &mut resolved.diagnostics);
+            let matched = finder.resolve_one(&wording.entry, &mut resolved.diagnostics);
             if let Some(&entry) = matched.first() {
                 resolved.wordings.push(WordingChoice {
                     entry,
@@ -247,7 +248,7 @@ impl Editorial {
         resolved.diagnostics.extend(conflicts(
             source,
             &resolved.constraints,
-            &together_spans,
+            &merge_spans,
             &apart_spans,
         ));
         resolved
@@ -261,9 +262,6 @@ fn conflicts(
     together_spans: &[Range<usize>],
     apart_spans: &[Range<usize>],
 ) -> Vec<Diagnostic> {
-    // Merge decisions that share an entry act as one: find each entry's merged group.
-    let mut group_of: HashMap<usize, usize> = HashMap::new();
-    let mut parent: Vec<usize> = (0..constraints.together.len()).collect();
     /// The representative of a merge decision among those that share entries.
     fn root(parent: &mut [usize], mut i: usize) -> usize {
         while parent[i] != i {
@@ -271,6 +269,9 @@ fn conflicts(
         }
         i
     }
+    // Merge decisions that share an entry act as one: find each entry's merged group.
+    let mut group_of: HashMap<usize, usize> = HashMap::new();
+    let mut parent: Vec<usize> = (0..constraints.together.len()).collect();
     for (g, group) in constraints.together.iter().enumerate() {
         for &entry in group {
             match group_of.get(&entry) {

@@ -52,6 +52,7 @@ pub fn shipped() -> &'static LexiconSettings {
 }
 
 /// Whether a token stands for a concept (see [`Lexicon::apply`]).
+#[must_use]
 pub fn is_concept(token: &str) -> bool {
     token.starts_with(CONCEPT_MARK)
 }
@@ -92,6 +93,7 @@ pub struct Lexicon {
 impl Lexicon {
     /// The lexicon `settings` ask for (the shipped one first, unless `builtin = false`), with
     /// terms normalised by `normaliser`, and the problems of `settings`' own additions.
+    #[must_use]
     pub fn build(
         settings: &LexiconSettings,
         normaliser: &Normaliser,
@@ -105,6 +107,7 @@ impl Lexicon {
     }
 
     /// Whether the lexicon knows no concept at all.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.tokens.is_empty()
     }
@@ -113,6 +116,7 @@ impl Lexicon {
     /// it names, for comparing entries. References to entries never use this form: they stay
     /// those of the plain words, so that a new lexicon does not make the editors' decisions
     /// stale.
+    #[must_use]
     pub fn apply(&self, text: &NormalisedText) -> NormalisedText {
         let mut out = NormalisedText {
             tokens: Vec::with_capacity(text.tokens.len()),
@@ -128,21 +132,18 @@ impl Lexicon {
                     .iter()
                     .find(|(phrase, _)| tokens[i..].starts_with(phrase))
             });
-            match found {
-                Some((phrase, concept)) => {
-                    let concept = *concept;
-                    // The words stay: entries that use the same term keep all they shared.
-                    out.tokens.extend(phrase.iter().cloned());
-                    out.tokens.push(self.tokens[concept as usize].clone());
-                    for &set in &self.sets_of[concept as usize] {
-                        out.members.push((set, concept));
-                    }
-                    i += phrase.len();
+            if let Some((phrase, concept)) = found {
+                let concept = *concept;
+                // The words stay: entries that use the same term keep all they shared.
+                out.tokens.extend(phrase.iter().cloned());
+                out.tokens.push(self.tokens[concept as usize].clone());
+                for &set in &self.sets_of[concept as usize] {
+                    out.members.push((set, concept));
                 }
-                None => {
-                    out.tokens.push(tokens[i].clone());
-                    i += 1;
-                }
+                i += phrase.len();
+            } else {
+                out.tokens.push(tokens[i].clone());
+                i += 1;
             }
         }
         out.members.sort_unstable();
@@ -221,34 +222,31 @@ impl Builder {
         for set in &settings.distinct {
             let set = set.get_ref();
             let id = set.id.get_ref().trim().to_owned();
-            let index = match self.set_index.get(&id) {
-                Some(&index) => index,
-                None => {
-                    let index = u16::try_from(self.set_ids.len()).unwrap_or(u16::MAX);
-                    self.set_index.insert(id.clone(), index);
-                    self.set_ids.push(id);
-                    self.members.push(Vec::new());
-                    index
-                }
+            let index = if let Some(&index) = self.set_index.get(&id) {
+                index
+            } else {
+                let index = u16::try_from(self.set_ids.len()).unwrap_or(u16::MAX);
+                self.set_index.insert(id.clone(), index);
+                self.set_ids.push(id);
+                self.members.push(Vec::new());
+                index
             };
             for member in &set.members {
                 let name = member.get_ref().trim();
-                match self.concept_index.get(name) {
-                    Some(&concept) => self.members[usize::from(index)].push(concept),
-                    None => {
-                        let known: Vec<&str> =
-                            self.concept_ids.iter().map(String::as_str).collect();
-                        let help = match nearest_key(name, &known) {
-                            Some(nearest) => format!("did you mean `{nearest}`? a member is the id of a concept; define it with [[lexicon.concept]] if it is new"),
-                            None => "a member is the id of a concept: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
-                        };
-                        self.problems.push(LexiconProblem {
-                            kind: ProblemKind::UnknownConcept,
-                            span: span(member.span()),
-                            message: format!("the distinct set `{}` names `{name}`, which is not a concept of the lexicon", set.id.get_ref().trim()),
-                            help,
-                        });
-                    }
+                if let Some(&concept) = self.concept_index.get(name) {
+                    self.members[usize::from(index)].push(concept);
+                } else {
+                    let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
+                    let help = match nearest_key(name, &known) {
+                        Some(nearest) => format!("did you mean `{nearest}`? a member is the id of a concept; define it with [[lexicon.concept]] if it is new"),
+                        None => "a member is the id of a concept: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
+                    };
+                    self.problems.push(LexiconProblem {
+                        kind: ProblemKind::UnknownConcept,
+                        span: span(member.span()),
+                        message: format!("the distinct set `{}` names `{name}`, which is not a concept of the lexicon", set.id.get_ref().trim()),
+                        help,
+                    });
                 }
             }
         }

@@ -118,6 +118,7 @@ pub fn consolidate(project: &Project, editorial: &Editorial) -> Consolidated {
 
 /// The references of entries: region, kind and the fingerprint of their words under the
 /// default normalisation, so that changing `[dedup]` settings never invalidates a decision.
+#[must_use]
 pub fn references(entries: &[Entry], normalised: Option<&[NormalisedText]>) -> Vec<Reference> {
     let standard = Normaliser::default();
     entries
@@ -125,12 +126,11 @@ pub fn references(entries: &[Entry], normalised: Option<&[NormalisedText]>) -> V
         .enumerate()
         .map(|(i, entry)| {
             let own;
-            let text = match normalised {
-                Some(texts) => &texts[i],
-                None => {
-                    own = standard.normalise(&entry.text, &entry.language);
-                    &own
-                }
+            let text = if let Some(texts) = normalised {
+                &texts[i]
+            } else {
+                own = standard.normalise(&entry.text, &entry.language);
+                &own
             };
             let sketch = if text.tokens.is_empty() {
                 let folded = crate::consolidate::normalise::fold(&entry.text);
@@ -150,6 +150,11 @@ pub fn references(entries: &[Entry], normalised: Option<&[NormalisedText]>) -> V
 /// Merges entries that say the same thing. `regions` lists the region ids in the order of
 /// their consultations (the order sources and regions are shown in); the result does not
 /// depend on the order of `entries`.
+#[allow(
+    clippy::too_many_lines,
+    reason = "the steps of consolidation in order, from entries to consolidated entries; each \
+              step's logic is in the function or module it calls"
+)]
 pub fn consolidate_entries(
     mut entries: Vec<Entry>,
     regions: &[String],
@@ -302,15 +307,13 @@ pub fn consolidate_entries(
         };
         built.push((cluster_index, entry));
     }
+    // Every entry is in exactly one cluster (check_nothing_lost proves it before anything is
+    // written), so each slot is taken once.
     let mut slots: Vec<Option<Entry>> = entries.into_iter().map(Some).collect();
     for (cluster_index, entry) in &mut built {
         entry.sources = ordered_members[*cluster_index]
             .iter()
-            .map(|&m| {
-                slots[m]
-                    .take()
-                    .expect("every entry is in exactly one cluster")
-            })
+            .filter_map(|&m| slots[m].take())
             .collect();
     }
     built.sort_by(|(_, a), (_, b)| {
@@ -456,6 +459,10 @@ fn most_central(members: &[usize], similarity: &impl Fn(usize, usize) -> f64) ->
 
 /// Proves that every input entry is in exactly one consolidated entry, and that nothing else
 /// is: the report may merge voices, never lose or invent one.
+///
+/// # Errors
+///
+/// The first entry that is missing, or that appears more often than it was written.
 pub fn check_nothing_lost(project: &Project, consolidated: &Consolidated) -> Result<(), String> {
     let mut expected: HashMap<(String, usize, EntryKind, String), usize> = HashMap::new();
     for entry in project.submissions.iter().flat_map(entries_of) {

@@ -68,6 +68,7 @@ pub enum Stance {
 
 impl Stance {
     /// Whether two entries push in opposite directions.
+    #[must_use]
     pub fn opposes(self, other: Stance) -> bool {
         matches!(
             (self, other),
@@ -102,6 +103,7 @@ impl Default for Normaliser {
 
 impl Normaliser {
     /// The pipeline `[dedup]` asks for.
+    #[must_use]
     pub fn new(settings: &DedupSettings) -> Normaliser {
         Normaliser {
             spelling_variants: settings.spelling_variants,
@@ -116,6 +118,7 @@ impl Normaliser {
     }
 
     /// Reduces `text`, written in the language with BCP 47 tag `language`, to its words.
+    #[must_use]
     pub fn normalise(&self, text: &str, language: &str) -> NormalisedText {
         let language = Language::from_tag(language);
         let folded = fold(text);
@@ -206,6 +209,7 @@ struct Reading {
 
 /// Unicode NFKC, full case folding, then NFKC again (folding can undo a normal form), with the
 /// typographic apostrophe made straight so that "migrants’" and "migrants'" are one word.
+#[must_use]
 pub fn fold(text: &str) -> String {
     // Plain ASCII is already in normal form, and folds to lower case: most entries take this
     // short way.
@@ -224,6 +228,7 @@ pub fn fold(text: &str) -> String {
 
 /// The words of folded text, by the Unicode word-boundary rules, with possessives and
 /// contractions resolved and abbreviations of "number" dropped.
+#[must_use]
 pub fn words(folded: &str) -> Vec<Cow<'_, str>> {
     let segments: Vec<(usize, &str)> = folded.unicode_word_indices().collect();
     let mut out = Vec::with_capacity(segments.len());
@@ -295,6 +300,7 @@ fn split_apostrophes<'a>(word: &'a str, out: &mut Vec<Cow<'a, str>>) {
 
 /// The American spelling of a word, when VarCon lists it as a British (or Canadian,
 /// Australian) variant; otherwise the word itself.
+#[must_use]
 pub fn american_spelling(word: &str) -> &str {
     match SPELLING_VARIANTS.binary_search_by(|(variant, _)| (*variant).cmp(word)) {
         Ok(i) => SPELLING_VARIANTS[i].1,
@@ -598,7 +604,7 @@ mod tests {
     #[test]
     fn word_lists_are_sorted_for_binary_search() {
         for list in [ENGLISH_STOP_WORDS, FRENCH_STOP_WORDS, SPANISH_STOP_WORDS] {
-            assert!(list.windows(2).all(|w| w[0] < w[1]), "{:?}", list);
+            assert!(list.windows(2).all(|w| w[0] < w[1]), "{list:?}");
             for negation in ENGLISH_NEGATIONS
                 .iter()
                 .chain(FRENCH_NEGATIONS)

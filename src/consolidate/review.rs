@@ -101,6 +101,7 @@ pub struct SuggestedEntry {
 
 impl Review {
     /// The review of consolidated entries from `regions` regions.
+    #[must_use]
     pub fn new(consolidated: &Consolidated, regions: usize) -> Review {
         let merged = consolidated
             .entries
@@ -157,12 +158,14 @@ impl Review {
     }
 
     /// The review as one JSON document.
+    #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).unwrap_or_default()
     }
 
     /// The review for people: the merged entries, then the suggestions, each with its line to
     /// paste.
+    #[must_use]
     pub fn render_human(&self) -> String {
         let mut out = String::new();
         let _ = writeln!(

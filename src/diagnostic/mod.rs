@@ -138,6 +138,7 @@ impl Code {
     ];
 
     /// The code as printed: `E001`, `W003`, ...
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             Code::Unreadable => "E001",
@@ -177,6 +178,7 @@ impl Code {
     }
 
     /// The severity a rule has unless `--strict` raises it.
+    #[must_use]
     pub fn severity(self) -> Severity {
         match self {
             Code::LongEntry
@@ -285,12 +287,14 @@ impl Diagnostic {
     }
 
     /// Adds the text that tells the user what to do.
+    #[must_use]
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
     /// Adds a secondary place.
+    #[must_use]
     pub fn with_related(
         mut self,
         file: &SourceFile,
@@ -306,6 +310,7 @@ impl Diagnostic {
     }
 
     /// Whether this problem stops the build.
+    #[must_use]
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
@@ -356,16 +361,19 @@ impl Diagnostics {
     }
 
     /// How many problems are errors.
+    #[must_use]
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
 
     /// How many problems are warnings.
+    #[must_use]
     pub fn warnings(&self) -> usize {
         self.diagnostics.len() - self.errors()
     }
 
     /// Whether any problem stops the build.
+    #[must_use]
     pub fn has_errors(&self) -> bool {
         self.errors() > 0
     }
@@ -382,6 +390,7 @@ impl Diagnostics {
 
     /// The problems for people: rustc-style, with the source line and a caret under the span.
     /// Colour only when `color` is true (the CLI decides: a terminal, and no `NO_COLOR`).
+    #[must_use]
     pub fn render_human(&self, color: bool) -> String {
         let mut files = SimpleFiles::new();
         let ids: BTreeMap<&str, usize> = self
@@ -431,8 +440,7 @@ impl Diagnostics {
                     d.message,
                     d.file
                 );
-                use std::io::Write;
-                let _ = buffer.write_all(plain.as_bytes());
+                let _ = std::io::Write::write_all(&mut buffer, plain.as_bytes());
             }
         }
         String::from_utf8_lossy(buffer.as_slice()).into_owned()
@@ -440,6 +448,7 @@ impl Diagnostics {
 
     /// The problems as the documented JSON object:
     /// `{"diagnostics": [{file, line, column, end_line, end_column, severity, code, message, help}], "errors": N, "warnings": N}`.
+    #[must_use]
     pub fn to_json(&self) -> serde_json::Value {
         let diagnostics: Vec<_> = self
             .diagnostics
@@ -467,6 +476,7 @@ impl Diagnostics {
     }
 
     /// One line that sums the run up, e.g. "2 errors, 1 warning".
+    #[must_use]
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
         format!(

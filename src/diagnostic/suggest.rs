@@ -2,6 +2,7 @@
 //! by every stage that refuses an unknown key, id or region.
 
 /// The allowed key closest to a misspelt one, when it is close enough to be a likely typo.
+#[must_use]
 pub fn nearest_key<'a>(key: &str, allowed: &[&'a str]) -> Option<&'a str> {
     allowed
         .iter()

@@ -9,6 +9,7 @@ use crate::model::editorial::{EDITORIAL_FILE, Editorial, EditorialFile};
 
 /// Loads `ROOT/editorial.toml`; a project without one has no decisions. Parse errors come
 /// back as diagnostics with file, line, column and help, like a submission's.
+#[must_use]
 pub fn load_editorial(root: &Path) -> Loaded<Editorial> {
     let path = root.join(EDITORIAL_FILE);
     if !path.exists() {

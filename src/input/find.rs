@@ -8,6 +8,7 @@ use crate::error::Error;
 use crate::model::project::ProjectFiles;
 
 /// The name a file is shown by: relative to the project root, with `/`.
+#[must_use]
 pub fn display_name(root: &Path, path: &Path) -> String {
     match path.strip_prefix(root) {
         Ok(relative) => relative
@@ -21,14 +22,23 @@ pub fn display_name(root: &Path, path: &Path) -> String {
 }
 
 /// Whether a file in `regions/` is a submission: `.toml`, and not hidden or set aside with `_`.
+#[must_use]
 pub fn is_submission_file(path: &Path) -> bool {
     let Some(name) = path.file_name().and_then(|n| n.to_str()) else {
         return false;
     };
-    !name.starts_with('_') && !name.starts_with('.') && name.ends_with(".toml")
+    !name.starts_with('_')
+        && !name.starts_with('.')
+        && path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
 }
 
 /// `ROOT/report.toml`, or the error that says the folder is not a project.
+///
+/// # Errors
+///
+/// [`Error::Project`] when the folder has no `report.toml`.
 pub fn find_settings(root: &Path) -> Result<PathBuf, Error> {
     let settings = root.join("report.toml");
     if !settings.is_file() {
@@ -41,6 +51,11 @@ pub fn find_settings(root: &Path) -> Result<PathBuf, Error> {
 }
 
 /// Finds `report.toml` and the submissions under `root`, or says what is missing.
+///
+/// # Errors
+///
+/// [`Error::Project`] without `report.toml` or without a submission in `regions/`, and
+/// [`Error::Io`] when `regions/` cannot be read.
 pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
     let settings = find_settings(root)?;
     let regions = root.join("regions");
@@ -59,6 +74,10 @@ pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
 }
 
 /// The submission files of a folder, sorted by name.
+///
+/// # Errors
+///
+/// [`Error::Io`] when the folder cannot be read.
 pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let entries = fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
     let mut files = Vec::new();
@@ -80,6 +99,7 @@ mod tests {
     #[test]
     fn hidden_and_set_aside_files_are_not_submissions() {
         assert!(is_submission_file(Path::new("regions/europe.toml")));
+        assert!(is_submission_file(Path::new("regions/EUROPE.TOML")));
         assert!(!is_submission_file(Path::new("regions/_draft.toml")));
         assert!(!is_submission_file(Path::new("regions/.europe.toml.swp")));
         assert!(!is_submission_file(Path::new("regions/notes.txt")));

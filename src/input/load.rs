@@ -17,8 +17,8 @@ use crate::model::source::SourceFile;
 use crate::model::{ReportSettings, SubmissionFile, fill_item_span};
 use crate::progress::Progress;
 
-/// The largest input file we read: far above any real submission (the 2013 ones are ~20 kB),
-/// low enough that a stray binary or log file cannot exhaust memory.
+/// The largest input file we read: far above any real submission, which is a few pages of
+/// text, and low enough that a stray binary or log file cannot exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// Loads a whole project. Problems in the files go into `diagnostics`; `None` means some file
@@ -82,12 +82,14 @@ fn keep<T>(loaded: Loaded<T>, diagnostics: &mut Diagnostics) -> Option<T> {
 }
 
 /// Loads `report.toml`.
+#[must_use]
 pub fn load_settings(root: &Path, path: &Path) -> Loaded<Settings> {
     load_file::<ReportSettings>(root, path, report_schema())
         .map(|source, data| Settings { source, data })
 }
 
 /// Loads one submission, filling in its id from the file stem when it has none.
+#[must_use]
 pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
     finish_submission(
         path,
@@ -96,15 +98,17 @@ pub fn load_submission(root: &Path, path: &Path) -> Loaded<Submission> {
 }
 
 /// Loads a submission from bytes already in memory (the fuzz target, editors' buffers).
+#[must_use]
 pub fn submission_from_bytes(name: &str, bytes: &[u8]) -> Loaded<Submission> {
     let path = Path::new(name);
-    let loaded = parse_bytes::<SubmissionFile>(name.to_owned(), path, bytes, submission_schema());
+    let loaded = parse_bytes::<SubmissionFile>(name, path, bytes, submission_schema());
     finish_submission(path, loaded)
 }
 
 /// Loads `report.toml` from bytes already in memory.
+#[must_use]
 pub fn settings_from_bytes(name: &str, bytes: &[u8]) -> Loaded<Settings> {
-    parse_bytes::<ReportSettings>(name.to_owned(), Path::new(name), bytes, report_schema())
+    parse_bytes::<ReportSettings>(name, Path::new(name), bytes, report_schema())
         .map(|source, data| Settings { source, data })
 }
 
@@ -195,12 +199,12 @@ pub(crate) fn load_file<T: DeserializeOwned>(
             );
         }
     };
-    parse_bytes(name, path, &bytes, schema)
+    parse_bytes(&name, path, &bytes, schema)
 }
 
 /// Decodes and parses one file's bytes; `name` is how messages show the file.
 fn parse_bytes<T: DeserializeOwned>(
-    name: String,
+    name: &str,
     path: &Path,
     bytes: &[u8],
     schema: &serde_json::Value,
@@ -214,7 +218,7 @@ fn parse_bytes<T: DeserializeOwned>(
         Ok(text) => text,
         Err(valid_up_to) => {
             let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let source = SourceFile::new(&name, path, lossy);
+            let source = SourceFile::new(name, path, lossy);
             // The lossy text has the same prefix, so the offset of the first bad byte holds.
             let diagnostic = Diagnostic::new(
                 Code::Unreadable,
@@ -226,7 +230,7 @@ fn parse_bytes<T: DeserializeOwned>(
             return fail(diagnostic, Some(source));
         }
     };
-    let source = SourceFile::new(&name, path, text);
+    let source = SourceFile::new(name, path, text);
     let (value, diagnostics) = parse::<T>(&source, schema);
     Loaded {
         source: Some(source),

@@ -47,6 +47,7 @@ fn generate<T: schemars::JsonSchema>() -> Json {
 
 /// The schema as the repository ships it (`schema/submission.schema.json`): pretty, with a
 /// final newline.
+#[must_use]
 pub fn submission_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(submission_schema()).unwrap_or_default();
     text.push('\n');
@@ -65,6 +66,7 @@ pub struct Checker<'a> {
 
 impl<'a> Checker<'a> {
     /// A checker for one file.
+    #[must_use]
     pub fn new(root: &'a Json, source: &'a SourceFile, recovered: bool) -> Self {
         Checker {
             root,
@@ -437,11 +439,11 @@ fn matches_kind(schema: &Json, value: &DeValue<'_>) -> bool {
             is_date && d.date.is_some() && d.time.is_none() && d.offset.is_none()
         }
         ("string", DeValue::String(_)) => !is_date,
-        ("integer", DeValue::Integer(_)) => true,
-        ("number", DeValue::Integer(_) | DeValue::Float(_)) => true,
-        ("boolean", DeValue::Boolean(_)) => true,
-        ("array", DeValue::Array(_)) => true,
-        ("object", DeValue::Table(_)) => true,
+        ("integer", DeValue::Integer(_))
+        | ("number", DeValue::Integer(_) | DeValue::Float(_))
+        | ("boolean", DeValue::Boolean(_))
+        | ("array", DeValue::Array(_))
+        | ("object", DeValue::Table(_)) => true,
         _ => false,
     })
 }

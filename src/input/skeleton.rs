@@ -21,6 +21,11 @@ pub struct Initialised {
 
 /// Writes `ROOT/regions/ID.toml`, and `ROOT/schema/submission.schema.json` when the project has
 /// none, so that the skeleton's `#:schema` line resolves in the host's editor.
+///
+/// # Errors
+///
+/// [`Error::Usage`] when `id` is not a slug or its file already exists, and [`Error::Io`] when
+/// a folder or file cannot be written.
 pub fn init(root: &Path, id: &str) -> Result<Initialised, Error> {
     if !is_slug(id) {
         return Err(Error::usage(
@@ -97,6 +102,7 @@ fn region_name(id: &str) -> String {
 }
 
 /// The skeleton's text.
+#[must_use]
 pub fn skeleton(id: &str, date: Option<&str>, agenda: i64) -> String {
     let date = date.unwrap_or("2013-06-07");
     let region = region_name(id);

@@ -17,6 +17,7 @@ pub enum EntryKind {
 
 impl EntryKind {
     /// "issue" or "strategy", as messages, references and the JSON say it.
+    #[must_use]
     pub fn as_str(self) -> &'static str {
         match self {
             EntryKind::Issue => "issue",
@@ -61,6 +62,7 @@ pub struct Entry {
 }
 
 /// Every issue and strategy of a submission, in the order it was written.
+#[must_use]
 pub fn entries_of(submission: &Submission) -> Vec<Entry> {
     let source = &submission.source;
     let language = submission

@@ -52,16 +52,19 @@ const MONTHS: [&str; 12] = [
 
 impl Date {
     /// The English month name, for the report ("June").
+    #[must_use]
     pub fn month_name(self) -> &'static str {
         MONTHS[usize::from(self.month.clamp(1, 12)) - 1]
     }
 
     /// The date as the report prints it: "7 June 2013".
+    #[must_use]
     pub fn long(self) -> String {
         format!("{} {} {}", self.day, self.month_name(), self.year)
     }
 
     /// A span of days as the report prints it: "2–3 July 2013", "30 June – 1 July 2013".
+    #[must_use]
     pub fn long_range(self, end: Option<Date>) -> String {
         match end {
             None => self.long(),
@@ -83,6 +86,7 @@ impl Date {
     }
 
     /// Days since 1970-01-01, to turn `SOURCE_DATE_EPOCH` and dates into each other.
+    #[must_use]
     pub fn days_since_epoch(self) -> i64 {
         // Howard Hinnant's days-from-civil algorithm.
         let y = i64::from(self.year) - i64::from(self.month <= 2);
@@ -95,6 +99,7 @@ impl Date {
     }
 
     /// The date `days` after 1970-01-01.
+    #[must_use]
     pub fn from_days_since_epoch(days: i64) -> Date {
         let z = days + 719_468;
         let era = z.div_euclid(146_097);
@@ -102,9 +107,12 @@ impl Date {
         let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
         let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
         let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = (if mp < 10 { mp + 3 } else { mp - 9 }) as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)) as i32;
+        // The day is 1 to 31 and the month 1 to 12 by construction; the year saturates for
+        // days no calendar reaches (a mistyped `SOURCE_DATE_EPOCH`).
+        let day = u8::try_from(doy - (153 * mp + 2) / 5 + 1).unwrap_or(1);
+        let month = u8::try_from(if mp < 10 { mp + 3 } else { mp - 9 }).unwrap_or(1);
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        let year = i32::try_from(year).unwrap_or(if year < 0 { i32::MIN } else { i32::MAX });
         Date { year, month, day }
     }
 }
@@ -312,11 +320,13 @@ impl Default for DedupSettings {
 
 impl DedupSettings {
     /// The merge threshold.
+    #[must_use]
     pub fn threshold(&self) -> f64 {
         *self.threshold.get_ref()
     }
 
     /// The lowest similarity shown as a suggestion.
+    #[must_use]
     pub fn suggest_from(&self) -> f64 {
         *self.suggest_from.get_ref()
     }
@@ -335,6 +345,7 @@ pub enum Paper {
 
 impl Paper {
     /// The name Typst gives this paper.
+    #[must_use]
     pub fn typst_name(self) -> &'static str {
         match self {
             Paper::A4 => "a4",
@@ -607,6 +618,7 @@ pub(crate) fn fill_item_span(item: &mut Spanned<Item>) {
 
 impl Item {
     /// The English text.
+    #[must_use]
     pub fn text(&self) -> &str {
         self.text.get_ref()
     }

@@ -28,6 +28,7 @@ pub struct Submission {
 
 impl Submission {
     /// The region's display name.
+    #[must_use]
     pub fn region(&self) -> &str {
         self.data.consultation.get_ref().region.get_ref()
     }
@@ -55,6 +56,7 @@ pub struct ProjectFiles {
 
 /// Whether a text is a slug, `[a-z0-9-]+`: what a submission's id must be, since it names
 /// its proof file and its references in `editorial.toml`.
+#[must_use]
 pub fn is_slug(text: &str) -> bool {
     !text.is_empty()
         && text

@@ -40,6 +40,7 @@ impl SourceFile {
     }
 
     /// The line and column of a byte offset; offsets past the end clamp to the end.
+    #[must_use]
     pub fn line_col(&self, offset: usize) -> LineCol {
         let offset = offset.min(self.text.len());
         let line = self.line_starts.partition_point(|&start| start <= offset) - 1;
@@ -52,11 +53,13 @@ impl SourceFile {
     }
 
     /// The line (1-based) a byte offset falls on.
+    #[must_use]
     pub fn line_of(&self, offset: usize) -> usize {
         self.line_col(offset).line
     }
 
     /// The byte range of a whole line (1-based), without its line break.
+    #[must_use]
     pub fn line_range(&self, line: usize) -> Range<usize> {
         let start = self.line_starts[(line - 1).min(self.line_starts.len() - 1)];
         let end = self.text[start..]

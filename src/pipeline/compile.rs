@@ -5,12 +5,13 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use crate::consolidate::Consolidated;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::input::find::display_name;
 use crate::model::Date;
 use crate::model::entry::entries_of;
-use crate::model::project::Project;
+use crate::model::project::{Project, Submission};
 use crate::model::source::SourceFile;
 use crate::pipeline::prepare::{Prepared, Scope, prepare_with, settle};
 use crate::pipeline::write::{consolidated_json, write_atomically};
@@ -91,8 +92,9 @@ pub struct BuildOutcome {
 }
 
 impl BuildOutcome {
-    /// The one-line account a build prints: "136 entries from 6 regions → 104 consolidated (32
-    /// merged)", or for a proof "proof of us-canada: 71 entries".
+    /// The one-line account a build prints: "N entries from R regions → C consolidated (N − C
+    /// merged)", or for a proof "proof of ID: N entries".
+    #[must_use]
     pub fn account(&self) -> String {
         if let Some(id) = &self.proof {
             return format!("proof of {id}: {} entries", self.entries);
@@ -112,12 +114,23 @@ impl BuildOutcome {
 ///
 /// Nothing is written unless every stage succeeded, and then each file is written to a
 /// temporary name and renamed, so a failed build leaves the last good outputs in place.
+///
+/// # Errors
+///
+/// [`Error::Input`] with the diagnostics when the input has errors (or warnings under
+/// `strict`), or when Typst cannot typeset the rendered source; [`Error::Usage`] for an
+/// unknown `region`; [`Error::Project`], [`Error::Io`], [`Error::Template`] and
+/// [`Error::Internal`] as their names say.
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     build_with(options, &Silent)
 }
 
 /// [`build`], telling `progress` which stage it is in. The report and a region's proof take
 /// the same path: a proof is the report's pipeline with its scope narrowed to one submission.
+///
+/// # Errors
+///
+/// As [`build`].
 pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
     let mut timings = Timings::default();
     let scope = options.region.clone().map_or(Scope::Report, Scope::Proof);
@@ -154,7 +167,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     })?;
     let stem = proof.map_or("report", |s| s.id.as_str());
     let typ_path = options.out.join(format!("{stem}.typ"));
-    let world = report_world(options, &templates, source, fonts.clone(), creation, false);
+    let world = report_world(options, &templates, source, fonts.clone(), creation, false)?;
     let edition = timings.time(Stage::Typeset, progress, || {
         typeset_checked(
             options,
@@ -174,21 +187,11 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
             fonts,
             creation,
             true,
-        );
-        // The printer's copy is plain PDF: PDF/A refuses the CMYK colours a press needs.
-        let plain = TypesetOptions {
-            standards: PdfProfile::plain(),
-            check_layout: false,
-        };
+        )?;
         let typ_name = display_name(&options.root, &typ_path);
-        let copy = timings.time(Stage::Typeset, progress, || {
-            typeset(&print_world, &typ_name, creation, &plain, &mut diagnostics)
-        });
-        let Some(copy) = copy else {
-            return Err(Error::Input(Box::new(diagnostics.sorted())));
-        };
-        diagnostics.extend(copy.warnings);
-        Some(copy.pdf)
+        Some(timings.time(Stage::Typeset, progress, || {
+            typeset_print_copy(&print_world, &typ_name, creation, &mut diagnostics)
+        })?)
     } else {
         None
     };
@@ -209,17 +212,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         files.push((&print_path, copy));
     }
     timings.time(Stage::Write, progress, || write_atomically(&files))?;
-    let (regions, entries, merged_into) = match proof {
-        None => (
-            project.submissions.len(),
-            consolidated.entries.iter().map(|e| e.sources.len()).sum(),
-            consolidated.entries.len(),
-        ),
-        Some(submission) => {
-            let entries = entries_of(submission).len();
-            (1, entries, entries)
-        }
-    };
+    let (regions, entries, merged_into) = counts(project, consolidated, proof);
     Ok(BuildOutcome {
         diagnostics,
         pdf: pdf_path,
@@ -231,6 +224,45 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         consolidated: merged_into,
         timings,
     })
+}
+
+/// How many regions and entries went in, and how many consolidated entries came out; a proof
+/// counts its own submission's entries, each its own.
+fn counts(
+    project: &Project,
+    consolidated: &Consolidated,
+    proof: Option<&Submission>,
+) -> (usize, usize, usize) {
+    match proof {
+        None => (
+            project.submissions.len(),
+            consolidated.entries.iter().map(|e| e.sources.len()).sum(),
+            consolidated.entries.len(),
+        ),
+        Some(submission) => {
+            let entries = entries_of(submission).len();
+            (1, entries, entries)
+        }
+    }
+}
+
+/// Typesets the printer's copy, adding its warnings to `diagnostics`. It is plain PDF: PDF/A
+/// refuses the CMYK colours a press needs, and the report's layout was already checked.
+fn typeset_print_copy(
+    world: &ReportWorld,
+    typ_name: &str,
+    creation: Date,
+    diagnostics: &mut Diagnostics,
+) -> Result<Vec<u8>, Error> {
+    let plain = TypesetOptions {
+        standards: PdfProfile::plain(),
+        check_layout: false,
+    };
+    let Some(copy) = typeset(world, typ_name, creation, &plain, diagnostics) else {
+        return Err(Error::Input(Box::new(std::mem::take(diagnostics).sorted())));
+    };
+    diagnostics.extend(copy.warnings);
+    Ok(copy.pdf)
 }
 
 /// The standards to typeset with, after the font check: PDF/A and PDF/UA refuse a character
@@ -312,7 +344,7 @@ fn report_world(
     fonts: Arc<FontSet>,
     creation: Date,
     print: bool,
-) -> ReportWorld {
+) -> Result<ReportWorld, Error> {
     let style = templates.get("style.typ").unwrap_or_default().to_owned();
     let templates_dir = options.root.join("templates");
     ReportWorld::new(

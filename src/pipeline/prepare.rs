@@ -42,6 +42,7 @@ pub struct Prepared {
 
 impl Prepared {
     /// The submission a proof is of; `None` for the report.
+    #[must_use]
     pub fn proof_submission(&self) -> Option<&Submission> {
         match &self.scope {
             Scope::Report => None,
@@ -65,6 +66,12 @@ impl Prepared {
 /// Loads, validates and consolidates a project under its `editorial.toml`, and proves that
 /// nothing was lost. Errors in the submissions or in `editorial.toml` (and warnings under
 /// `strict`) stop here.
+///
+/// # Errors
+///
+/// [`Error::Input`] with the diagnostics when the submissions or `editorial.toml` have errors;
+/// [`Error::Project`] or [`Error::Io`] when the project's files cannot be found or read;
+/// [`Error::Internal`] when consolidation lost or duplicated an entry.
 pub fn prepare(root: &Path, strict: bool) -> Result<Prepared, Error> {
     prepare_with(
         root,
@@ -76,6 +83,10 @@ pub fn prepare(root: &Path, strict: bool) -> Result<Prepared, Error> {
 }
 
 /// [`prepare`] for a scope, telling `progress` which stage it is in and adding to `timings`.
+///
+/// # Errors
+///
+/// As [`prepare`], and [`Error::Usage`] when the scope is a proof of an id no submission has.
 pub fn prepare_with(
     root: &Path,
     scope: &Scope,
@@ -130,11 +141,20 @@ pub fn prepare_with(
 /// `consolidate validate [PATH...]`: checks `report.toml` and the given submission files or
 /// folders (default: `ROOT/regions`). Problems in the files are the result, not a failure;
 /// only a missing file or folder is an error.
+///
+/// # Errors
+///
+/// [`Error::Project`] or [`Error::Io`] when `report.toml`, a given path or `regions/` is
+/// missing or cannot be read.
 pub fn validate(root: &Path, paths: &[PathBuf], strict: bool) -> Result<Diagnostics, Error> {
     validate_with(root, paths, strict, &Silent, &mut Timings::default())
 }
 
 /// [`validate`], telling `progress` how it goes and adding to `timings`.
+///
+/// # Errors
+///
+/// As [`validate`].
 pub fn validate_with(
     root: &Path,
     paths: &[PathBuf],
@@ -201,6 +221,10 @@ fn check_files(
 
 /// Applies `--strict`, sorts, and stops when anything is an error: the one place where a stage
 /// decides whether the run goes on.
+///
+/// # Errors
+///
+/// [`Error::Input`], taking the diagnostics, when any of them is an error.
 pub fn settle(diagnostics: &mut Diagnostics, strict: bool) -> Result<(), Error> {
     if strict {
         diagnostics.make_strict();

@@ -46,11 +46,9 @@ pub enum WatchEvent {
 /// The size and modification time of every watched file.
 type Snapshot = BTreeMap<PathBuf, (u64, Option<SystemTime>)>;
 
-/// Builds once, then again after every change, until `on_event` says to stop.
-pub fn watch(
-    options: &BuildOptions,
-    mut on_event: impl FnMut(WatchEvent) -> ControlFlow<()>,
-) -> Result<(), Error> {
+/// Builds once, then again after every change, until `on_event` says to stop. A failed build
+/// is an event like any other ([`WatchEvent::Failed`]), and watching goes on.
+pub fn watch(options: &BuildOptions, mut on_event: impl FnMut(WatchEvent) -> ControlFlow<()>) {
     let mut seen = snapshot(&options.root);
     loop {
         let started = Instant::now();
@@ -67,18 +65,18 @@ pub fn watch(
         // Old layouts of pages that no longer exist would otherwise pile up over a day's work.
         typst::comemo::evict(10);
         if on_event(event).is_break() {
-            return Ok(());
+            return;
         }
-        seen = wait_for_change(&options.root, seen);
+        seen = wait_for_change(&options.root, &seen);
     }
 }
 
 /// Blocks until the watched files change and then settle; returns the settled snapshot.
-fn wait_for_change(root: &Path, seen: Snapshot) -> Snapshot {
+fn wait_for_change(root: &Path, seen: &Snapshot) -> Snapshot {
     loop {
         std::thread::sleep(POLL_INTERVAL);
         let now = snapshot(root);
-        if now == seen {
+        if now == *seen {
             continue;
         }
         let mut settled = now;
@@ -131,7 +129,9 @@ fn is_template_file(path: &Path) -> bool {
     !(name.starts_with('.')
         || name.starts_with('#')
         || name.ends_with('~')
-        || name.ends_with(".swp"))
+        || Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("swp")))
 }
 
 #[cfg(test)]
@@ -142,6 +142,7 @@ mod tests {
     fn swap_and_backup_files_are_not_watched() {
         assert!(is_template_file(Path::new("templates/style.typ")));
         assert!(!is_template_file(Path::new("templates/.style.typ.swp")));
+        assert!(!is_template_file(Path::new("templates/STYLE.TYP.SWP")));
         assert!(!is_template_file(Path::new("templates/style.typ~")));
         assert!(!is_template_file(Path::new("templates/#style.typ#")));
     }

@@ -1,7 +1,9 @@
 //! The last stage: the outputs, written so that a reader (or a crash) never sees a half-written
 //! file, and the JSON that other tools read.
 
-use std::path::Path;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -13,6 +15,7 @@ use crate::model::project::Project;
 /// `out/consolidated.json`: the stable shape other tools read (fields may be added, never
 /// removed): `{"entries": [{"kind", "text", "agenda", "regions", "sources": [{"region", "file",
 /// "line", "text", ...}]}], ...}`.
+#[must_use]
 pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> String {
     #[derive(Serialize)]
     struct Region<'a> {
@@ -57,26 +60,141 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Stri
 }
 
 /// Writes every file to a temporary name beside its target, then renames them all: a reader
-/// (or a crash) never sees a half-written PDF.
+/// (or a crash) never sees a half-written PDF. The outputs change together or not at all: when
+/// one cannot take its place, those already renamed are put back as they were, and no
+/// temporary file is left behind.
+///
+/// # Errors
+///
+/// [`Error::Io`] naming the file that could not be written.
 pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
-    let mut staged = Vec::new();
+    let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     for (path, bytes) in files {
-        let name = path
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_default();
-        let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-        if let Err(e) = std::fs::write(&temp, bytes) {
-            for (temp, _) in &staged {
-                let _ = std::fs::remove_file(temp);
-            }
-            let _ = std::fs::remove_file(&temp);
+        let temp = beside(path, "tmp");
+        if let Err(e) = fs::write(&temp, bytes) {
+            let _ = fs::remove_file(&temp);
+            remove_all(staged.iter().map(|(temp, _)| temp));
             return Err(Error::io("write", path, e));
         }
         staged.push((temp, *path));
     }
-    for (temp, path) in &staged {
-        std::fs::rename(temp, path).map_err(|e| Error::io("write", path, e))?;
+    let mut replaced: Vec<Replaced> = Vec::new();
+    for (at, (temp, path)) in staged.iter().enumerate() {
+        match replace(temp, path) {
+            Ok(done) => replaced.push(done),
+            Err(e) => {
+                remove_all(staged[at..].iter().map(|(temp, _)| temp));
+                for done in replaced.iter().rev() {
+                    done.undo();
+                }
+                return Err(Error::io("write", path, e));
+            }
+        }
     }
+    remove_all(replaced.iter().filter_map(|done| done.previous.as_ref()));
     Ok(())
+}
+
+/// An output renamed into place, with what was there before, so that it can be put back.
+struct Replaced<'a> {
+    /// The output.
+    path: &'a Path,
+    /// A second link to the file it replaced (`None` when there was none).
+    previous: Option<PathBuf>,
+}
+
+impl Replaced<'_> {
+    /// Puts the previous file back, or removes the output when there was none.
+    fn undo(&self) {
+        let _ = match &self.previous {
+            Some(previous) => fs::rename(previous, self.path),
+            None => fs::remove_file(self.path),
+        };
+    }
+}
+
+/// Renames `temp` onto `path`, keeping the file it replaces under a second name until every
+/// output is in place.
+fn replace<'a>(temp: &Path, path: &'a Path) -> io::Result<Replaced<'a>> {
+    let previous = match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_file() => {
+            let previous = beside(path, "old");
+            let _ = fs::remove_file(&previous);
+            // A hard link keeps the old file readable under its name until the rename; where
+            // the file system has none, a copy does the same.
+            if fs::hard_link(path, &previous).is_err() {
+                fs::copy(path, &previous)?;
+            }
+            Some(previous)
+        }
+        // Nothing there, or not a file: the rename says what it makes of that.
+        _ => None,
+    };
+    if let Err(e) = fs::rename(temp, path) {
+        remove_all(previous.iter());
+        return Err(e);
+    }
+    Ok(Replaced { path, previous })
+}
+
+/// A hidden name beside `path` for this process: `.report.pdf.1234.tmp`.
+fn beside(path: &Path, suffix: &str) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.{}.{suffix}", std::process::id()))
+}
+
+/// Removes files, as far as it can: what remains is only clutter.
+fn remove_all<'a>(paths: impl Iterator<Item = &'a PathBuf>) {
+    for path in paths {
+        let _ = fs::remove_file(path);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names in a folder, sorted.
+    fn names(dir: &Path) -> Vec<String> {
+        let mut names: Vec<String> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn outputs_change_together_or_not_at_all() {
+        let dir = std::env::temp_dir().join(format!("consolidate-write-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (new, old, blocked) = (dir.join("new.typ"), dir.join("old.json"), dir.join("x.pdf"));
+        fs::write(&old, "old").unwrap();
+        fs::create_dir(&blocked).unwrap();
+
+        let files: [(&Path, &[u8]); 3] = [(&new, b"1"), (&old, b"2"), (&blocked, b"3")];
+        let Err(Error::Io { path, .. }) = write_atomically(&files) else {
+            panic!("a folder in the way fails the write");
+        };
+        assert_eq!(path, blocked);
+        assert_eq!(fs::read_to_string(&old).unwrap(), "old", "put back");
+        assert_eq!(
+            names(&dir),
+            ["old.json", "x.pdf"],
+            "nothing new, nothing temporary"
+        );
+
+        write_atomically(&[(&new, b"1"), (&old, b"2")]).unwrap();
+        assert_eq!(fs::read_to_string(&old).unwrap(), "2");
+        assert_eq!(
+            names(&dir),
+            ["new.typ", "old.json", "x.pdf"],
+            "no backup left"
+        );
+        fs::remove_dir_all(&dir).unwrap();
+    }
 }

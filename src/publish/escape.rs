@@ -4,6 +4,7 @@
 
 /// Writes `text` as a Typst string literal: the only characters with meaning inside one are
 /// the backslash and the double quote; line breaks are written as escapes.
+#[must_use]
 pub fn typst_string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
@@ -23,6 +24,7 @@ pub fn typst_string_literal(text: &str) -> String {
 
 /// Reads back a Typst string literal as the renderer wrote it (`"..."` with `\\`, `\"`, `\n`,
 /// `\r`, `\t` escapes), to recognise the host text a piece of layout came from.
+#[must_use]
 pub fn unescape_literal(literal: &str) -> Option<String> {
     let inner = literal.strip_prefix('"')?.strip_suffix('"')?;
     let mut out = String::with_capacity(inner.len());

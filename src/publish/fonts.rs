@@ -75,6 +75,10 @@ impl FontSet {
     }
 
     /// The embedded fonts and every `.ttf`, `.otf`, `.ttc` and `.otc` file in the given folders.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when a folder or a font file cannot be read.
     pub fn with_paths(paths: &[PathBuf]) -> Result<Arc<FontSet>, Error> {
         if paths.is_empty() {
             return Ok(FontSet::embedded());

@@ -1,6 +1,8 @@
 //! Stage 5, typeset: the Typst compiler, run in-process over a [`ReportWorld`], then PDF
 //! export under the chosen standards, with the layout checked on the way.
 
+use std::fmt::Write as _;
+
 use typst::diag::{Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Datetime, Smart};
 use typst::{World, WorldExt};
@@ -38,6 +40,7 @@ impl Default for PdfProfile {
 
 impl PdfProfile {
     /// PDF/A-2a and PDF/UA-1: for the archives and for screen readers.
+    #[must_use]
     pub fn archival() -> PdfProfile {
         PdfProfile {
             standards: vec![PdfStandard::A_2a, PdfStandard::Ua_1],
@@ -45,6 +48,7 @@ impl PdfProfile {
     }
 
     /// No standard, still tagged: the printer's copy, whose CMYK colours PDF/A refuses.
+    #[must_use]
     pub fn plain() -> PdfProfile {
         PdfProfile {
             standards: Vec::new(),
@@ -54,6 +58,10 @@ impl PdfProfile {
     /// Parses a comma-separated list such as `a-2b,ua-1`; `none` means plain PDF. Names Typst
     /// does not know, and combinations it cannot satisfy together, are usage errors that say
     /// what would work.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Usage`] for an unknown name or standards that cannot be combined.
     pub fn parse(text: &str) -> Result<PdfProfile, Error> {
         let names: Vec<String> = text
             .split(',')
@@ -98,6 +106,7 @@ impl PdfProfile {
     }
 
     /// The same profile without its PDF/A and PDF/UA standards (a PDF version stays).
+    #[must_use]
     pub fn without_conformance(&self) -> PdfProfile {
         PdfProfile {
             standards: self
@@ -110,6 +119,7 @@ impl PdfProfile {
     }
 
     /// The standards as people write them, e.g. "PDF/A-2a, PDF/UA-1", or "plain PDF".
+    #[must_use]
     pub fn describe(&self) -> String {
         if self.standards.is_empty() {
             return "plain PDF".to_owned();
@@ -141,7 +151,7 @@ impl PdfProfile {
         PdfStandards::new(&self.standards).map_err(|e| {
             let mut message = e.message().to_string();
             for hint in e.hints() {
-                message.push_str(&format!(" ({hint})"));
+                let _ = write!(message, " ({hint})");
             }
             message
         })

@@ -3,11 +3,12 @@
 //! font (otherwise the PDF shows an empty box, silently); after layout, no text may run out of
 //! its cell, box or page.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use typst::WorldExt;
 use typst::layout::{Abs, Frame, FrameItem, Point, Transform};
+use typst::syntax::Span;
 use typst::text::TextItem;
 use typst::utils::Numeric;
 use typst_layout::PagedDocument;
@@ -37,19 +38,19 @@ fn submission_texts(submission: &Submission) -> Vec<(&str, Range<usize>)> {
     texts.extend(c.title.iter().map(place));
     texts.extend(c.hosts.get_ref().iter().map(place));
     let mut items: Vec<&Item> = Vec::new();
-    items.extend(data.outcomes.objectives.iter().map(|i| i.get_ref()));
-    items.extend(data.outcomes.key_points.iter().map(|i| i.get_ref()));
+    items.extend(data.outcomes.objectives.iter().map(toml::Spanned::get_ref));
+    items.extend(data.outcomes.key_points.iter().map(toml::Spanned::get_ref));
     for plenary in &data.plenary {
         let plenary = plenary.get_ref();
         texts.extend(plenary.title.iter().map(place));
         texts.extend(plenary.speakers.iter().map(place));
-        items.extend(plenary.points.iter().map(|i| i.get_ref()));
+        items.extend(plenary.points.iter().map(toml::Spanned::get_ref));
     }
     for workshop in &data.workshop {
         let workshop = workshop.get_ref();
         texts.extend(workshop.title.iter().map(place));
-        items.extend(workshop.issues.iter().map(|i| i.get_ref()));
-        items.extend(workshop.strategies.iter().map(|i| i.get_ref()));
+        items.extend(workshop.issues.iter().map(toml::Spanned::get_ref));
+        items.extend(workshop.strategies.iter().map(toml::Spanned::get_ref));
     }
     for item in items {
         texts.push(place(&item.text));
@@ -260,11 +261,8 @@ pub fn find_overflows(document: &PagedDocument, world: &ReportWorld) -> Vec<Over
         walker.frame(&page.frame, Transform::identity(), &mut vec![bounds]);
     }
     // One report per piece of source text and page: a long line is often several runs.
-    let mut seen = HashMap::new();
-    found.retain(|o| {
-        let key = (o.page, o.span.clone().unwrap_or(0..0), o.text.clone());
-        seen.insert(key, ()).is_none()
-    });
+    let mut seen = HashSet::new();
+    found.retain(|o| seen.insert((o.page, o.span.clone().unwrap_or(0..0), o.text.clone())));
     found
 }
 
@@ -351,7 +349,7 @@ impl Walker<'_> {
         }
         let Some((by, off_page)) = worst else { return };
         let origin = text.glyphs.first().map(|g| g.span.0);
-        let file = origin.and_then(|s| s.id());
+        let file = origin.and_then(Span::id);
         let in_main = file == Some(self.world.main_id());
         let span = origin.filter(|_| in_main).and_then(|s| self.world.range(s));
         let template = file
@@ -395,6 +393,7 @@ fn rect_bounds(ts: Transform, size: typst::layout::Size) -> (f64, f64, f64, f64)
 
 /// Overflows as warnings (W008) that point at the submission a text came from, when it came
 /// from one, or else at the rendered source (`out/report.typ`).
+#[must_use]
 pub fn overflow_diagnostics(
     overflows: &[Overflow],
     project: &Project,
@@ -448,15 +447,6 @@ pub fn overflow_diagnostics(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn literals_read_back_as_written() {
-        assert_eq!(
-            unescape_literal(r#""a \"b\" \\c\nd""#).as_deref(),
-            Some("a \"b\" \\c\nd")
-        );
-        assert_eq!(unescape_literal("not a literal"), None);
-    }
 
     #[test]
     fn spaces_and_marks_need_no_glyph() {

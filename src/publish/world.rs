@@ -13,6 +13,7 @@ use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World};
 
+use crate::error::Error;
 use crate::model::Date;
 use crate::publish::fonts::FontSet;
 
@@ -32,6 +33,11 @@ impl ReportWorld {
     /// as the style file, and values passed to the templates as `sys.inputs` (all strings),
     /// e.g. `consolidate-print` for the printer's copy, so that one rendered source serves
     /// every edition.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Internal`] when a source's name cannot be a Typst path: the names are the
+    /// program's own, so that is a bug.
     pub fn new(
         name: &str,
         main: String,
@@ -40,26 +46,26 @@ impl ReportWorld {
         fonts: Arc<FontSet>,
         assets: Option<PathBuf>,
         today: Date,
-    ) -> ReportWorld {
-        let main_id = file_id(name);
+    ) -> Result<ReportWorld, Error> {
+        let main_id = file_id(name)?;
         let mut sources = HashMap::new();
         sources.insert(main_id, Source::new(main_id, main));
         for (other, text) in others {
-            let id = file_id(other);
+            let id = file_id(other)?;
             sources.insert(id, Source::new(id, (*text).to_owned()));
         }
         let mut dict = Dict::new();
         for (key, value) in inputs {
             dict.insert((*key).into(), (*value).into_value());
         }
-        ReportWorld {
+        Ok(ReportWorld {
             library: LazyHash::new(Library::builder().with_inputs(dict).build()),
             fonts,
             main: main_id,
             sources,
             assets,
             today,
-        }
+        })
     }
 
     /// The text of the main source, as it was typeset.
@@ -73,10 +79,11 @@ impl ReportWorld {
     }
 }
 
-fn file_id(name: &str) -> FileId {
+/// The id of an in-memory source of the project.
+fn file_id(name: &str) -> Result<FileId, Error> {
     let path = VirtualPath::new(name)
-        .unwrap_or_else(|_| VirtualPath::new("main.typ").expect("a valid path"));
-    RootedPath::new(VirtualRoot::Project, path).intern()
+        .map_err(|e| Error::Internal(format!("`{name}` cannot name a Typst source ({e})")))?;
+    Ok(RootedPath::new(VirtualRoot::Project, path).intern())
 }
 
 impl World for ReportWorld {

@@ -470,6 +470,7 @@ fn check_text(source: &SourceFile, text: &str, span: Range<usize>, found: &mut V
 }
 
 /// Zero-width characters, bidi overrides and isolates, the byte-order mark inside text.
+#[must_use]
 pub fn is_invisible(c: char) -> bool {
     matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{00AD}')
 }
