@@ -21,7 +21,7 @@ use crate::consolidate::cluster::cluster;
 use crate::consolidate::editorial::{Reference, Sketch};
 use crate::consolidate::lexicon::Lexicon;
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
-use crate::consolidate::similarity::{Corpus, contrast};
+use crate::consolidate::similarity::{Corpus, Nearest, contrast};
 use crate::diagnostic::{Code, Diagnostic};
 use crate::model::editorial::Editorial;
 use crate::model::entry::{Entry, EntryKind, entries_of};
@@ -181,7 +181,12 @@ pub fn consolidate_entries(
     let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
     let (threshold, suggest_from) = (settings.threshold(), settings.suggest_from());
     let adjust = |a: usize, b: usize| contrast(&texts[a], &texts[b]);
-    let scored = corpus.similar_pairs(&kinds, suggest_from * NEAREST_FLOOR, adjust);
+    let nearest = Nearest {
+        floor: suggest_from * NEAREST_FLOOR,
+        per_entry: NEAREST_PER_ENTRY + 1,
+        eligible: |a: usize, b: usize| entries[a].region != entries[b].region,
+    };
+    let scored = corpus.similar_pairs_with_nearest(&kinds, suggest_from, &nearest, adjust);
     let pairs = keep_pairs(&scored, &entries, suggest_from);
     let resolved = editorial.resolve(&entries, &references);
     let clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);

@@ -129,6 +129,16 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
     }
 }
 
+/// Which weak pairs [`Corpus::similar_pairs_with_nearest`] keeps beside the strong ones.
+pub struct Nearest<E> {
+    /// The lowest similarity kept.
+    pub floor: f64,
+    /// How many weak pairs each entry keeps with the entries after it.
+    pub per_entry: usize,
+    /// Whether a weak pair may be kept at all (e.g. only across regions).
+    pub eligible: E,
+}
+
 /// The weighted vectors of a set of entries, with what the index needs to know of each word.
 #[derive(Debug, Clone)]
 pub struct Corpus {
@@ -324,6 +334,30 @@ impl Corpus {
         floor: f64,
         adjust: impl Fn(usize, usize) -> f64 + Sync,
     ) -> Vec<(usize, usize, f64)> {
+        let none = Nearest {
+            floor,
+            per_entry: 0,
+            eligible: |_, _| false,
+        };
+        self.similar_pairs_with_nearest(group, floor, &none, adjust)
+    }
+
+    /// [`Corpus::similar_pairs`], and below `floor` each entry's `nearest.per_entry` most
+    /// similar later entries for which `nearest.eligible(i, j)` holds, down to `nearest.floor`:
+    /// the few weak pairs worth showing an editor, without collecting every weak pair of a
+    /// large corpus.
+    ///
+    /// # Panics
+    ///
+    /// When `group` does not give one group per entry.
+    pub fn similar_pairs_with_nearest<G: Eq + Sync, E: Fn(usize, usize) -> bool + Sync>(
+        &self,
+        group: &[G],
+        floor: f64,
+        nearest: &Nearest<E>,
+        adjust: impl Fn(usize, usize) -> f64 + Sync,
+    ) -> Vec<(usize, usize, f64)> {
+        let lowest = floor.min(nearest.floor);
         assert_eq!(group.len(), self.len(), "one group per entry");
         let mut postings: Vec<Vec<u32>> = vec![Vec::new(); self.word_frequency.len()];
         for (entry, words) in self.words.iter().enumerate() {
@@ -375,25 +409,31 @@ impl Corpus {
                     for &(id, weight) in self.vector(x) {
                         dense[id as usize] = weight;
                     }
-                    let found: Vec<(usize, usize, f64)> = candidates
-                        .into_iter()
-                        .filter_map(|y| {
-                            let y = y as usize;
-                            let cosine: f64 = self
-                                .vector(y)
-                                .iter()
-                                .map(|&(id, weight)| {
-                                    f64::from(dense[id as usize]) * f64::from(weight)
-                                })
-                                .sum::<f64>()
-                                .min(1.0);
-                            if cosine < floor {
-                                return None;
-                            }
-                            let score = cosine * adjust(x, y).clamp(0.0, 1.0);
-                            (score >= floor).then_some((x, y, score))
-                        })
-                        .collect();
+                    let mut found: Vec<(usize, usize, f64)> = Vec::new();
+                    let mut weak: Vec<(usize, usize, f64)> = Vec::new();
+                    for y in candidates {
+                        let y = y as usize;
+                        let cosine: f64 = self
+                            .vector(y)
+                            .iter()
+                            .map(|&(id, weight)| f64::from(dense[id as usize]) * f64::from(weight))
+                            .sum::<f64>()
+                            .min(1.0);
+                        if cosine < lowest {
+                            continue;
+                        }
+                        let score = cosine * adjust(x, y).clamp(0.0, 1.0);
+                        if score >= floor {
+                            found.push((x, y, score));
+                        } else if score >= nearest.floor && (nearest.eligible)(x, y) {
+                            weak.push((x, y, score));
+                        }
+                    }
+                    // The best weak pairs, ties to the earlier entry: never thread-dependent.
+                    weak.sort_by(|a, b| b.2.total_cmp(&a.2).then(a.1.cmp(&b.1)));
+                    weak.truncate(nearest.per_entry);
+                    found.extend(weak);
+                    found.sort_by_key(|&(_, y, _)| y);
                     for &(id, _) in self.vector(x) {
                         dense[id as usize] = 0.0;
                     }
