@@ -33,6 +33,12 @@ pub struct Constraints {
     pub together: Vec<Vec<usize>>,
     /// Pairs that must never end up in one cluster.
     pub apart: Vec<(usize, usize)>,
+    /// Entries that are exact copies of an earlier one, as `(copy, original)`, for what the
+    /// similarity sees: each is in its original's cluster, and counts in its linkage as one
+    /// more member. Copies have no pairs of their own, so that hundreds of copies of one
+    /// concern cost no more than one entry with a weight (a copy is never named by a merge or
+    /// keep-apart decision).
+    pub copies: Vec<(usize, usize)>,
 }
 
 /// Two clusters that did not join although some of their members are alike: what `consolidate
@@ -117,6 +123,10 @@ struct State {
     neighbours: Vec<Vec<(usize, f64)>>,
     /// For each entry, the entries the editors keep apart from it.
     apart: Vec<Vec<usize>>,
+    /// How many entries each one stands for: itself and its copies (0 for a copy).
+    weight: Vec<usize>,
+    /// The copies and their originals.
+    copies: Vec<(usize, usize)>,
     /// Whether there is any keep-apart decision at all (most builds have none).
     any_apart: bool,
 }
@@ -137,11 +147,18 @@ impl State {
             apart[a].push(b);
             apart[b].push(a);
         }
+        let mut weight = vec![1; n];
+        for &(copy, original) in &constraints.copies {
+            weight[copy] = 0;
+            weight[original] += 1;
+        }
         State {
+            weight,
             parent: (0..n).collect(),
             members: (0..n).map(|i| vec![i]).collect(),
             neighbours,
             any_apart: !constraints.apart.is_empty(),
+            copies: constraints.copies.clone(),
             apart,
         }
     }
@@ -180,17 +197,19 @@ impl State {
 
     /// Whether two clusters may join: the mean similarity across them at least `threshold`,
     /// and every pair across them at least `floor` (a pair not listed counts as unlike).
+    /// Each member counts as many times as the entries it stands for.
     fn linked(&self, ra: usize, rb: usize, threshold: f64, floor: f64) -> bool {
-        let mut sum = 0.0;
+        let (mut sum, mut pairs) = (0.0, 0usize);
         for &a in &self.members[ra] {
             for &b in &self.members[rb] {
+                let times = self.weight[a] * self.weight[b];
                 match self.similarity(a, b) {
-                    Some(s) if s >= floor => sum += s,
+                    Some(s) if s >= floor => sum += s * times as f64,
                     _ => return false,
                 }
+                pairs += times;
             }
         }
-        let pairs = self.members[ra].len() * self.members[rb].len();
         sum / pairs as f64 >= threshold
     }
 
@@ -214,10 +233,16 @@ impl State {
         let mut index_of_root: Vec<usize> = vec![usize::MAX; n];
         let mut clusters = Vec::new();
         for (i, root) in roots.iter().enumerate() {
-            if *root == i {
+            if *root == i && self.weight[i] > 0 {
                 index_of_root[i] = clusters.len();
                 clusters.push(self.members[i].clone());
             }
+        }
+        for &(copy, original) in &self.copies {
+            clusters[index_of_root[roots[original]]].push(copy);
+        }
+        for members in &mut clusters {
+            members.sort_unstable();
         }
         // Every listed pair across two clusters, then the most similar pair of each two
         // clusters: sorted by the clusters, most similar first, and the first of each run.
@@ -330,10 +355,26 @@ mod tests {
         let constraints = Constraints {
             together: vec![vec![2, 3]],
             apart: vec![(0, 1)],
+            ..Constraints::default()
         };
         let result = cluster(4, &pairs, 0.5, &constraints);
         assert_eq!(result.clusters, vec![vec![0], vec![1], vec![2, 3]]);
         assert!(result.near_misses.is_empty(), "kept apart: not suggested");
+    }
+
+    #[test]
+    fn copies_join_their_original_and_weigh_in_its_linkage() {
+        // 2 is a copy of 0. Without it, {0, 1} and 3 average (0.9 + 0.61) / 2 = 0.755, under
+        // the threshold; with the copy counted, (0.9 · 2 + 0.61) / 3 ≈ 0.80 clears it.
+        let pairs = [(0, 1, 0.9), (0, 3, 0.9), (1, 3, 0.61)];
+        let result = cluster(4, &pairs, 0.76, &Constraints::default());
+        assert_eq!(result.clusters, vec![vec![0, 1], vec![2], vec![3]]);
+        let constraints = Constraints {
+            copies: vec![(2, 0)],
+            ..Constraints::default()
+        };
+        let result = cluster(4, &pairs, 0.76, &constraints);
+        assert_eq!(result.clusters, vec![vec![0, 1, 2, 3]]);
     }
 
     #[test]

@@ -12,12 +12,12 @@
 //! Nothing is dropped: [`check_nothing_lost`] proves it before anything is written.
 
 use std::cmp::Reverse;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::consolidate::cluster::cluster;
+use crate::consolidate::cluster::{Constraints, cluster};
 use crate::consolidate::editorial::{Reference, Sketch};
 use crate::consolidate::lexicon::Lexicon;
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
@@ -178,7 +178,14 @@ pub fn consolidate_entries(
     let (lexicon, _) = Lexicon::build(lexicon, &normaliser);
     let texts: Vec<NormalisedText> = texts.par_iter().map(|t| lexicon.apply(t)).collect();
     let corpus = Corpus::new(&texts);
-    let kinds: Vec<EntryKind> = entries.iter().map(|e| e.kind).collect();
+    let mut resolved = editorial.resolve(&entries, &references);
+    resolved.constraints.copies = exact_copies(&entries, &texts, &resolved.constraints);
+    // A copy is in no group of its own kind: it is compared with nothing, and clusters with
+    // its original.
+    let mut kinds: Vec<(EntryKind, usize)> = entries.iter().map(|e| (e.kind, 0)).collect();
+    for &(copy, _) in &resolved.constraints.copies {
+        kinds[copy].1 = copy + 1;
+    }
     let (threshold, suggest_from) = (settings.threshold(), settings.suggest_from());
     let adjust = |a: usize, b: usize| contrast(&texts[a], &texts[b]);
     let nearest = Nearest {
@@ -188,7 +195,6 @@ pub fn consolidate_entries(
     };
     let scored = corpus.similar_pairs_with_nearest(&kinds, suggest_from, &nearest, adjust);
     let pairs = keep_pairs(&scored, &entries, suggest_from);
-    let resolved = editorial.resolve(&entries, &references);
     let clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);
     let mut diagnostics = resolved.diagnostics;
 
@@ -383,6 +389,44 @@ pub fn consolidate_entries(
         threshold,
         suggest_from,
     }
+}
+
+/// The entries that are exact copies of an earlier one for everything the similarity sees
+/// (kind, words and concepts, stance, stage, distinct members), as `(copy, original)`: many
+/// regions pasting one shared statement make hundreds of them, and comparing each with every
+/// other would cost the square of their number. Entries named by a decision are never copies.
+fn exact_copies(
+    entries: &[Entry],
+    texts: &[NormalisedText],
+    constraints: &Constraints,
+) -> Vec<(usize, usize)> {
+    let decided: HashSet<usize> = constraints
+        .together
+        .iter()
+        .flatten()
+        .copied()
+        .chain(constraints.apart.iter().flat_map(|&(a, b)| [a, b]))
+        .collect();
+    let mut first: HashMap<(EntryKind, &[String], &[(u16, u32)]), usize> = HashMap::new();
+    let mut copies = Vec::new();
+    for (i, (entry, text)) in entries.iter().zip(texts).enumerate() {
+        if decided.contains(&i) || text.tokens.is_empty() {
+            continue;
+        }
+        let key = (entry.kind, text.tokens.as_slice(), text.members.as_slice());
+        match first.get(&key) {
+            Some(&original)
+                if texts[original].stance == text.stance && texts[original].stage == text.stage =>
+            {
+                copies.push((i, original));
+            }
+            Some(_) => {}
+            None => {
+                first.insert(key, i);
+            }
+        }
+    }
+    copies
 }
 
 /// How low, as a fraction of `suggest_from`, a pair may score and still be suggested when it
