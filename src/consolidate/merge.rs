@@ -400,6 +400,8 @@ fn exact_copies(
     texts: &[NormalisedText],
     constraints: &Constraints,
 ) -> Vec<(usize, usize)> {
+    /// What the similarity sees of an entry, but for stance and stage.
+    type Seen<'t> = (EntryKind, &'t [String], &'t [(u16, u32)]);
     let decided: HashSet<usize> = constraints
         .together
         .iter()
@@ -407,7 +409,7 @@ fn exact_copies(
         .copied()
         .chain(constraints.apart.iter().flat_map(|&(a, b)| [a, b]))
         .collect();
-    let mut first: HashMap<(EntryKind, &[String], &[(u16, u32)]), usize> = HashMap::new();
+    let mut first: HashMap<Seen<'_>, usize> = HashMap::new();
     let mut copies = Vec::new();
     for (i, (entry, text)) in entries.iter().zip(texts).enumerate() {
         if decided.contains(&i) || text.tokens.is_empty() {
