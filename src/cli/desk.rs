@@ -273,32 +273,80 @@ impl EditorialDocument {
         &self.path
     }
 
-    /// Whether the editors have already decided the item: a `merge` list holds all its
-    /// references (for a suggestion: both closest ones), or a `keep_apart` list holds two of
-    /// them (both closest ones). Wording decisions do not settle anything.
+    /// Whether the editors have already decided the item: merge lists join all its
+    /// references (for a suggestion: both closest ones), lists that share an entry acting as
+    /// one, as the build reads them; or a `keep_apart` list holds two of them (both closest
+    /// ones). Wording decisions do not settle anything.
     #[must_use]
     pub fn is_settled(&self, item: &DeskItem) -> bool {
         let merges = self.lists(MERGE);
         let aparts = self.lists(KEEP_APART);
+        let mut groups = Groups::default();
+        for list in &merges {
+            groups.join_all(list);
+        }
         let holds = |list: &Vec<&str>, reference: &String| list.contains(&reference.as_str());
+        let joined = |references: &[&String]| {
+            references
+                .iter()
+                .all(|r| merges.iter().any(|list| holds(list, r)) && groups.same(references[0], r))
+        };
         match item {
             DeskItem::Merged(entry) => {
-                let references: Vec<String> =
-                    entry.sources.iter().map(|s| s.reference.clone()).collect();
-                merges
-                    .iter()
-                    .any(|list| references.iter().all(|r| holds(list, r)))
+                let references: Vec<&String> = entry.sources.iter().map(|s| &s.reference).collect();
+                joined(&references)
                     || aparts
                         .iter()
                         .any(|list| references.iter().filter(|r| holds(list, r)).count() >= 2)
             }
             DeskItem::Suggestion(suggestion) => {
                 let [a, b] = &suggestion.closest;
-                merges
-                    .iter()
-                    .chain(&aparts)
-                    .any(|list| holds(list, &a.reference) && holds(list, &b.reference))
+                joined(&[&a.reference, &b.reference])
+                    || aparts
+                        .iter()
+                        .any(|list| holds(list, &a.reference) && holds(list, &b.reference))
             }
+        }
+    }
+
+    /// Why `decision` would contradict the decisions already in the file, if it would: a
+    /// keep-apart of entries that merge lists already join (merge lists that share an entry
+    /// act as one), or a merge that would join entries a keep-apart list separates. The build
+    /// refuses such a file (E017), so the desk refuses to write it.
+    #[must_use]
+    pub fn contradiction(&self, decision: &Decision) -> Option<String> {
+        let merges = self.lists(MERGE);
+        let mut groups = Groups::default();
+        for list in &merges {
+            groups.join_all(list);
+        }
+        match decision {
+            Decision::KeepApart(references) => {
+                let joined = references
+                    .iter()
+                    .enumerate()
+                    .any(|(i, a)| references[i + 1..].iter().any(|b| groups.same(a, b)));
+                joined.then(|| {
+                    "an earlier merge decision already joins these entries: press m to keep \
+                     them merged, or s to leave them"
+                        .to_owned()
+                })
+            }
+            Decision::Merge(references) => {
+                let refs: Vec<&str> = references.iter().map(String::as_str).collect();
+                groups.join_all(&refs);
+                let separated = self.lists(KEEP_APART).iter().any(|list| {
+                    list.iter()
+                        .enumerate()
+                        .any(|(i, a)| list[i + 1..].iter().any(|b| groups.same(a, b)))
+                });
+                separated.then(|| {
+                    "an earlier keep-apart decision separates some of these entries: press k \
+                     to keep them apart, or s to leave them"
+                        .to_owned()
+                })
+            }
+            Decision::Wording { .. } => None,
         }
     }
 
@@ -389,6 +437,42 @@ impl fmt::Display for EditorialDocument {
 }
 
 /// An array of strings as `editorial.toml` writes a list: `["a", "b"]`.
+/// References joined by merge lists, as `editorial.toml` reads them: lists that share an entry
+/// act as one.
+#[derive(Default)]
+struct Groups<'a> {
+    parent: std::collections::HashMap<&'a str, &'a str>,
+}
+
+impl<'a> Groups<'a> {
+    fn root(&self, mut reference: &'a str) -> &'a str {
+        while let Some(&up) = self.parent.get(reference) {
+            if up == reference {
+                break;
+            }
+            reference = up;
+        }
+        reference
+    }
+
+    fn join_all(&mut self, references: &[&'a str]) {
+        let Some((&first, rest)) = references.split_first() else {
+            return;
+        };
+        let root = self.root(first);
+        for &other in rest {
+            let other_root = self.root(other);
+            if other_root != root {
+                self.parent.insert(other_root, root);
+            }
+        }
+    }
+
+    fn same(&self, a: &'a str, b: &'a str) -> bool {
+        self.root(a) == self.root(b)
+    }
+}
+
 fn strings(references: &[String]) -> Array {
     references.iter().map(String::as_str).collect()
 }
@@ -804,6 +888,10 @@ impl Desk {
             };
             return;
         };
+        if let Some(conflict) = self.document.contradiction(&decision) {
+            self.status = conflict;
+            return;
+        }
         let before = self.document.clone();
         let saved = self
             .document
@@ -1494,6 +1582,39 @@ mod tests {
         );
         keys(&mut desk, "u");
         assert_eq!(desk.status, "nothing to undo in this session");
+    }
+
+    #[test]
+    fn a_decision_that_contradicts_an_earlier_one_is_refused() {
+        let dir = scratch("contradiction");
+        std::fs::write(
+            dir.join("editorial.toml"),
+            "merge = [\n  [\"a:issue:1\", \"b:issue:2\"],\n  [\"b:issue:2\", \"c:issue:3\"],\n]\nkeep_apart = [\n  [\"d:issue:4\", \"e:issue:5\"],\n]\n",
+        )
+        .unwrap();
+        let document = EditorialDocument::load(&dir.join("editorial.toml")).unwrap();
+        let refs = |r: &[&str]| r.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        // a and c are joined through b: keeping them apart contradicts the merges.
+        assert!(
+            document
+                .contradiction(&Decision::KeepApart(refs(&["a:issue:1", "c:issue:3"])))
+                .is_some()
+        );
+        // Merging d with c, and c with e, would join d and e, which are kept apart.
+        let mut document = document;
+        document
+            .apply(&Decision::Merge(refs(&["d:issue:4", "c:issue:3"])))
+            .unwrap();
+        assert!(
+            document
+                .contradiction(&Decision::Merge(refs(&["c:issue:3", "e:issue:5"])))
+                .is_some()
+        );
+        assert!(
+            document
+                .contradiction(&Decision::KeepApart(refs(&["a:issue:1", "e:issue:5"])))
+                .is_none()
+        );
     }
 
     #[test]
