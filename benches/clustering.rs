@@ -90,22 +90,33 @@ fn synthetic_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
             text[changed].push('s');
             let region = rng.below(regions.len());
             line[region] += 1;
-            entries.push(Entry {
+            entries.push(entry(
                 kind,
-                region: regions[region].clone(),
-                file: format!("regions/{}.toml", regions[region]),
-                line: line[region],
-                text: text.join(" "),
-                original: None,
-                original_lang: None,
-                agenda: vec![1 + i64::try_from(rng.below(8)).unwrap_or(0)],
-                workshop: None,
-                language: "en".to_owned(),
-                reference: String::new(),
-            });
+                &regions[region],
+                line[region],
+                text.join(" "),
+                &mut rng,
+            ));
         }
     }
     (entries, regions)
+}
+
+/// One synthetic entry of `region`, at `line` of its file, under a random agenda point.
+fn entry(kind: EntryKind, region: &str, line: usize, text: String, rng: &mut Rng) -> Entry {
+    Entry {
+        kind,
+        region: region.to_owned(),
+        file: format!("regions/{region}.toml"),
+        line,
+        text,
+        original: None,
+        original_lang: None,
+        agenda: vec![1 + i64::try_from(rng.below(8)).unwrap_or(0)],
+        workshop: None,
+        language: "en".to_owned(),
+        reference: String::new(),
+    }
 }
 
 /// A corpus of `n` entries and the ids of its regions.
@@ -158,19 +169,13 @@ fn near_copy_entries(n: usize) -> (Vec<Entry>, Vec<String>) {
             }
             let region = rng.below(regions.len());
             line[region] += 1;
-            Entry {
-                kind: *kind,
-                region: regions[region].clone(),
-                file: format!("regions/{}.toml", regions[region]),
-                line: line[region],
-                text: text.join(" "),
-                original: None,
-                original_lang: None,
-                agenda: vec![1 + i64::try_from(rng.below(8)).unwrap_or(0)],
-                workshop: None,
-                language: "en".to_owned(),
-                reference: String::new(),
-            }
+            entry(
+                *kind,
+                &regions[region],
+                line[region],
+                text.join(" "),
+                &mut rng,
+            )
         })
         .collect();
     (entries, regions)

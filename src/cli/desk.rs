@@ -26,7 +26,6 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::{DefaultTerminal, Frame};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
-use consolidate::consolidate::Wording;
 use consolidate::consolidate::review::{MergedEntry, Review, ReviewSource, ReviewSuggestion};
 use consolidate::model::entry::EntryKind;
 
@@ -1151,7 +1150,7 @@ fn item_lines(item: &DeskItem, width: usize) -> Vec<Line<'static>> {
             lines.push(Line::from(""));
             lines.push(Line::from(format!(
                 "The report prints ({}):",
-                wording_word(entry.wording)
+                entry.wording.describe()
             )));
             lines.extend(
                 indented(&entry.text, 4, width)
@@ -1216,16 +1215,6 @@ fn source_heading(marker: &str, source: &ReviewSource) -> Line<'static> {
 /// "1 original", "3 originals".
 fn originals(n: usize) -> String {
     format!("{n} original{}", if n == 1 { "" } else { "s" })
-}
-
-/// How the printed wording was chosen, in words.
-fn wording_word(wording: Wording) -> &'static str {
-    match wording {
-        Wording::Only => "its only wording",
-        Wording::MostCentral => "the most central wording",
-        Wording::EditorsChoice => "the wording the editors chose",
-        Wording::EditorsText => "the editors' wording",
-    }
 }
 
 /// `text` wrapped to `width` with every line indented by `indent` spaces.
@@ -1322,6 +1311,7 @@ mod tests {
     use ratatui::backend::TestBackend;
 
     use super::*;
+    use consolidate::consolidate::Wording;
     use consolidate::consolidate::review::SuggestedEntry;
 
     const A1: &str = "us-canada:issue:5a1c93e0b2f4d1c7";

@@ -43,6 +43,19 @@ pub enum Wording {
     EditorsText,
 }
 
+impl Wording {
+    /// How the printed wording was chosen, in words, as the review and the desk say it.
+    #[must_use]
+    pub fn describe(self) -> &'static str {
+        match self {
+            Wording::Only => "its only wording",
+            Wording::MostCentral => "the most central wording",
+            Wording::EditorsChoice => "the wording the editors chose",
+            Wording::EditorsText => "the editors' wording",
+        }
+    }
+}
+
 /// One concern, raised by one or more regions, with every original wording.
 #[derive(Debug, Clone, Serialize)]
 pub struct ConsolidatedEntry {

@@ -200,7 +200,7 @@ impl Review {
                 out,
                 "     \"{}\" ({})",
                 entry.text,
-                wording_word(entry.wording)
+                entry.wording.describe()
             );
             for source in &entry.sources {
                 write_source(&mut out, source);
@@ -282,14 +282,4 @@ fn paste_line<'a>(references: impl Iterator<Item = &'a str>) -> String {
 /// "1 entry", "2 entries".
 fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
-}
-
-/// How the printed wording was chosen, in words.
-fn wording_word(wording: Wording) -> &'static str {
-    match wording {
-        Wording::Only => "its only wording",
-        Wording::MostCentral => "the most central wording",
-        Wording::EditorsChoice => "the wording the editors chose",
-        Wording::EditorsText => "the editors' wording",
-    }
 }
