@@ -340,6 +340,42 @@ fn region_proof_is_that_submission_alone() {
     assert!(hint.contains("did you mean `north`?"), "{hint}");
 }
 
+#[test]
+fn crlf_files_put_no_carriage_return_in_the_typst_source_json_or_metadata() {
+    let root = copy_project(&fixture("minimal"), "publication-crlf");
+    let crlf = |path: &Path, edit: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(path).unwrap();
+        std::fs::write(path, edit(text).replace('\n', "\r\n")).unwrap();
+    };
+    crlf(&root.join("report.toml"), &|t| {
+        t.replace(
+            "title = \"Minimal Test Report\"",
+            "title = \"\"\"Minimal\nTest Report\"\"\"",
+        )
+    });
+    crlf(&root.join("regions/north.toml"), &|t| {
+        t.replace("\"Wage theft\"", "\"\"\"Wage\ntheft\"\"\"")
+            .replace("\"To meet\"", "'''To\nmeet'''")
+    });
+    let out = root.join("out");
+    build_with(&root, &out, |_| {}).unwrap();
+    for file in ["report.typ", "consolidated.json"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains('\r') && !text.contains("\\r"),
+            "a carriage return in {file}"
+        );
+    }
+    let json = std::fs::read_to_string(out.join("consolidated.json")).unwrap();
+    assert!(json.contains("Wage\\ntheft"), "{json}");
+    let doc = open(&out.join("report.pdf"));
+    let title = text_of_title(&doc);
+    assert!(!title.contains('\r'), "{title:?}");
+    assert!(!xmp(&doc).contains('\r'));
+    let text = pdf_text(&std::fs::read(out.join("report.pdf")).unwrap());
+    assert!(text.contains(&squash("Wage theft")), "{text}");
+}
+
 fn text_of_title(doc: &Document) -> String {
     text(info(doc).get(b"Title").unwrap())
 }
