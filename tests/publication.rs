@@ -403,10 +403,10 @@ fn tabs_and_other_white_space_print_as_spaces() {
     .unwrap();
     let text = pages.join("\n");
     let mut missing = Vec::new();
-    for i in 0..spaces.len() {
+    for (i, space) in spaces.iter().enumerate() {
         assert!(text.contains(&format!("Goal{i}")), "{text}");
         if text.contains(&format!("Goal{i}reached{i}")) {
-            missing.push(spaces[i]);
+            missing.push(*space);
         }
     }
     assert!(text.contains("Wage theft"), "{text}");
