@@ -204,6 +204,22 @@ fn wording_decisions_choose_an_original_or_give_the_editors_text() {
     assert_eq!(desert_entry.wording, Wording::EditorsText);
 }
 
+#[test]
+fn editorial_toml_with_crlf_line_ends_reads_its_line_breaks_as_line_breaks() {
+    let root = copy_project(&fixture("consolidation"), "editorial-crlf");
+    let before = prepared(&root);
+    let desert = reference(&before, DESERT);
+    std::fs::write(
+        root.join("editorial.toml"),
+        format!(
+            "# Saved on Windows.\r\nwording = [\r\n  {{ entry = \"{desert}\", text = \"\"\"Deaths at\r\nthe borders\"\"\" }},\r\n]\r\n"
+        ),
+    )
+    .unwrap();
+    let after = prepared(&root);
+    assert_eq!(entry_of(&after, DESERT).text, "Deaths at\nthe borders");
+}
+
 /// The editors' decisions of the tests below: merge the two deaths entries, keep two of the
 /// criminalisation entries apart, print the third's wording.
 fn write_decisions(root: &Path) {

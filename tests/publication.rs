@@ -340,6 +340,79 @@ fn region_proof_is_that_submission_alone() {
     assert!(hint.contains("did you mean `north`?"), "{hint}");
 }
 
+#[test]
+fn crlf_files_put_no_carriage_return_in_the_typst_source_json_or_metadata() {
+    let root = copy_project(&fixture("minimal"), "publication-crlf");
+    let crlf = |path: &Path, edit: &dyn Fn(String) -> String| {
+        let text = std::fs::read_to_string(path).unwrap();
+        std::fs::write(path, edit(text).replace('\n', "\r\n")).unwrap();
+    };
+    crlf(&root.join("report.toml"), &|t| {
+        t.replace(
+            "title = \"Minimal Test Report\"",
+            "title = \"\"\"Minimal\nTest Report\"\"\"",
+        )
+    });
+    crlf(&root.join("regions/north.toml"), &|t| {
+        t.replace("\"Wage theft\"", "\"\"\"Wage\ntheft\"\"\"")
+            .replace("\"To meet\"", "'''To\nmeet'''")
+    });
+    let out = root.join("out");
+    build_with(&root, &out, |_| {}).unwrap();
+    for file in ["report.typ", "consolidated.json"] {
+        let text = std::fs::read_to_string(out.join(file)).unwrap();
+        assert!(
+            !text.contains('\r') && !text.contains("\\r"),
+            "a carriage return in {file}"
+        );
+    }
+    let json = std::fs::read_to_string(out.join("consolidated.json")).unwrap();
+    assert!(json.contains("Wage\\ntheft"), "{json}");
+    let doc = open(&out.join("report.pdf"));
+    let title = text_of_title(&doc);
+    assert!(!title.contains('\r'), "{title:?}");
+    assert!(!xmp(&doc).contains('\r'));
+    let text = pdf_text(&std::fs::read(out.join("report.pdf")).unwrap());
+    assert!(text.contains(&squash("Wage theft")), "{text}");
+}
+
+#[test]
+fn tabs_and_other_white_space_print_as_spaces() {
+    let root = copy_project(&fixture("minimal"), "publication-tabs");
+    let north = root.join("regions/north.toml");
+    let spaces = [
+        "\\t", "\u{a0}", "\u{1680}", "\u{2000}", "\u{2001}", "\u{2002}", "\u{2003}", "\u{2004}",
+        "\u{2005}", "\u{2006}", "\u{2007}", "\u{2008}", "\u{2009}", "\u{200a}", "\u{202f}",
+        "\u{205f}", "\u{3000}",
+    ];
+    let objectives: Vec<String> = spaces
+        .iter()
+        .enumerate()
+        .map(|(i, space)| format!("\"Goal{i}{space}reached{i}\""))
+        .collect();
+    let text = std::fs::read_to_string(&north)
+        .unwrap()
+        .replace("\"Wage theft\"", "\"Wage\ttheft\"")
+        .replace("\"To meet\"", &objectives.join(", "));
+    std::fs::write(&north, text).unwrap();
+    let out = root.join("out");
+    build_with(&root, &out, |_| {}).unwrap();
+    let pages = pdf_extract::extract_text_from_mem_by_pages(
+        &std::fs::read(out.join("report.pdf")).unwrap(),
+    )
+    .unwrap();
+    let text = pages.join("\n");
+    let mut missing = Vec::new();
+    for (i, space) in spaces.iter().enumerate() {
+        assert!(text.contains(&format!("Goal{i}")), "{text}");
+        if text.contains(&format!("Goal{i}reached{i}")) {
+            missing.push(*space);
+        }
+    }
+    assert!(text.contains("Wage theft"), "{text}");
+    assert_eq!(missing, [] as [&str; 0], "dropped; the text: {text}");
+}
+
 fn text_of_title(doc: &Document) -> String {
     text(info(doc).get(b"Title").unwrap())
 }

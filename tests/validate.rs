@@ -277,6 +277,52 @@ fn byte_order_mark_and_crlf_are_fine() {
     );
 }
 
+/// A submission as Notepad saves it: CRLF line ends, inside `"""` and `'''` strings too.
+const CRLF_SUBMISSION: &str = "format = 1\n[consultation]\nregion = \"North\"\ndate = 2013-06-01\nlocation = \"\"\"Oslo,\nNorway\"\"\"\nhosts = ['''Host\nA''']\n[outcomes]\nobjectives = [\"To meet\"]\n[[workshop]]\ntitle = \"Work\"\nissues = [\"\"\"Recruitment fees\ncharged to workers\"\"\", \"Wage theft\"]\nstrategies = [\"Ban recruitment fees\"]\nagenda = [1, 7]\n";
+
+#[test]
+fn crlf_in_multi_line_strings_is_a_line_break_and_lines_stay_right() {
+    let root = scratch("crlf-multi-line");
+    let report = std::fs::read_to_string(rules_dir().join("report.toml"))
+        .unwrap()
+        .replace(
+            "title = \"Recruitment\"",
+            "title = \"\"\"Recruitment\nand fees\"\"\"",
+        )
+        .replace('\n', "\r\n");
+    std::fs::write(root.join("report.toml"), report).unwrap();
+    std::fs::create_dir_all(root.join("regions")).unwrap();
+    std::fs::write(
+        root.join("regions/x.toml"),
+        CRLF_SUBMISSION.replace('\n', "\r\n"),
+    )
+    .unwrap();
+    let diagnostics = check(&root, &[]);
+    let json = diagnostics.to_json();
+    let places: Vec<(String, u64, u64)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap().to_owned(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Only the unknown agenda point 7, at its line and column in the file as written.
+    assert_eq!(
+        places,
+        [("E009".to_owned(), 16, 14)],
+        "{}",
+        diagnostics.render_human(false)
+    );
+    let human = diagnostics.render_human(false);
+    assert!(!human.contains('\r'), "{human:?}");
+    assert!(human.contains("16 │ agenda = [1, 7]\n"), "{human}");
+}
+
 /// Mutates a valid file the ways people and tools break files: deleted, duplicated and swapped
 /// lines, characters removed or inserted (quotes, brackets, `=`, control bytes, non-UTF-8).
 fn mutate(rng: &mut Rng, text: &[u8]) -> Vec<u8> {

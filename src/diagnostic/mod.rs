@@ -393,11 +393,20 @@ impl Diagnostics {
     #[must_use]
     pub fn render_human(&self, color: bool) -> String {
         let mut files = SimpleFiles::new();
-        let ids: BTreeMap<&str, usize> = self
+        let shown: BTreeMap<&str, Shown> = self
             .sources
             .values()
-            .map(|f| (f.name.as_str(), files.add(f.name.clone(), f.text.clone())))
+            .map(|f| (f.name.as_str(), Shown::new(&f.text)))
             .collect();
+        let ids: BTreeMap<&str, usize> = shown
+            .iter()
+            .map(|(&name, shown)| (name, files.add(name.to_owned(), shown.text.clone())))
+            .collect();
+        let span_in = |file: &str, span: &Range<usize>| {
+            shown
+                .get(file)
+                .map_or_else(|| span.clone(), |shown| shown.span(span))
+        };
         let config = term::Config::default();
         let mut buffer = if color {
             termcolor::Buffer::ansi()
@@ -410,25 +419,32 @@ impl Diagnostics {
                 Severity::Warning => cs::Diagnostic::warning(),
             }
             .with_code(d.code.as_str())
-            .with_message(&d.message);
+            .with_message(visible(&d.message));
             let mut labels = Vec::new();
             match (ids.get(d.file.as_str()), &d.span) {
-                (Some(&id), Some(span)) => labels.push(cs::Label::primary(id, span.clone())),
+                (Some(&id), Some(span)) => {
+                    labels.push(cs::Label::primary(id, span_in(&d.file, span)));
+                }
                 _ if !d.file.is_empty() => {
-                    cs_diag.notes.push(format!("in {}", d.file));
+                    cs_diag.notes.push(format!("in {}", visible(&d.file)));
                 }
                 _ => {}
             }
             for r in &d.related {
                 if let Some(&id) = ids.get(r.file.as_str()) {
-                    labels.push(cs::Label::secondary(id, r.span.clone()).with_message(&r.message));
+                    labels.push(
+                        cs::Label::secondary(id, span_in(&r.file, &r.span))
+                            .with_message(visible(&r.message)),
+                    );
                 } else {
-                    cs_diag.notes.push(format!("{}: {}", r.file, r.message));
+                    cs_diag
+                        .notes
+                        .push(visible(&format!("{}: {}", r.file, r.message)));
                 }
             }
             cs_diag = cs_diag.with_labels(labels);
             if let Some(help) = &d.help {
-                cs_diag.notes.push(format!("help: {help}"));
+                cs_diag.notes.push(visible(&format!("help: {help}")));
             }
             // Rendering into memory cannot fail for files we registered ourselves; should it
             // ever, fall back to a plain line so that no problem goes unreported.
@@ -487,9 +503,126 @@ impl Diagnostics {
     }
 }
 
+/// Whether a character would act on the terminal instead of showing (ESC starts a control
+/// sequence, CR returns to the start of the line, BEL rings): every control character except
+/// the tab and the line break, and a CR that does not end a line.
+fn acts_on_terminal(c: char, next: Option<char>) -> bool {
+    c.is_control() && c != '\t' && c != '\n' && !(c == '\r' && next == Some('\n'))
+}
+
+/// Text from a file as a terminal may show it: a control character is written as its escape
+/// (`\u{1b}`), so that a stray ESC in a submission cannot recolour or clear the terminal.
+fn visible(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if acts_on_terminal(c, chars.peek().copied()) {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// A source file as shown with its diagnostics: [`visible`] text, and where each byte offset
+/// of the file went in it, so that carets still point at the right characters.
+struct Shown {
+    text: String,
+    /// For each byte offset of the file (and its end), the offset in `text`; `None` when the
+    /// file had nothing to escape and offsets are the same.
+    offsets: Option<Vec<usize>>,
+}
+
+impl Shown {
+    fn new(text: &str) -> Shown {
+        let mut chars = text.chars().peekable();
+        let mut any = false;
+        while let Some(c) = chars.next() {
+            any |= acts_on_terminal(c, chars.peek().copied());
+        }
+        if !any {
+            return Shown {
+                text: text.to_owned(),
+                offsets: None,
+            };
+        }
+        let mut shown = String::with_capacity(text.len() + 16);
+        let mut offsets = vec![0; text.len() + 1];
+        let mut chars = text.char_indices().peekable();
+        while let Some((i, c)) = chars.next() {
+            offsets[i..i + c.len_utf8()].fill(shown.len());
+            if acts_on_terminal(c, chars.peek().map(|&(_, c)| c)) {
+                shown.push_str(&c.escape_unicode().to_string());
+            } else {
+                shown.push(c);
+            }
+        }
+        offsets[text.len()] = shown.len();
+        Shown {
+            text: shown,
+            offsets: Some(offsets),
+        }
+    }
+
+    /// Where a span of the file is in the shown text.
+    fn span(&self, span: &Range<usize>) -> Range<usize> {
+        match &self.offsets {
+            None => span.clone(),
+            Some(offsets) => {
+                let at = |offset: usize| offsets[offset.min(offsets.len() - 1)];
+                at(span.start)..at(span.end)
+            }
+        }
+    }
+}
+
 fn severity_word(severity: Severity) -> &'static str {
     match severity {
         Severity::Error => "error",
         Severity::Warning => "warning",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_from_files_reach_the_terminal_escaped() {
+        let text = "format = 1\r\nid = \"a\u{1b}[2Jb\0c\"\r\nregion = \"x\"\n";
+        let source = SourceFile::new("x.toml", "x.toml", text.to_owned());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.add_source(&source);
+        let id = text.find("\"a").unwrap();
+        let region = text.find("\"x\"").unwrap();
+        diagnostics.extend([Diagnostic::new(
+            Code::BadId,
+            &source,
+            id + 2..id + 3,
+            "the id \"a\u{1b}[2Jb\" is not a slug",
+        )
+        .with_related(&source, region..region + 3, "here")
+        .with_help("not \u{7}this")]);
+        let human = diagnostics.render_human(false);
+        assert!(
+            !human.chars().any(|c| c.is_control() && c != '\n'),
+            "{human:?}"
+        );
+        assert!(
+            human.contains("the id \"a\\u{1b}[2Jb\" is not a slug"),
+            "{human}"
+        );
+        assert!(human.contains("id = \"a\\u{1b}[2Jb\\u{0}c\""), "{human}");
+        assert!(human.contains("help: not \\u{7}this"), "{human}");
+        // The caret is under the escape of ESC, and the next line's under its value.
+        assert!(
+            human.contains("2 │ id = \"a\\u{1b}[2Jb\\u{0}c\"\n  │        ^^^^^^"),
+            "{human}"
+        );
+        assert!(
+            human.contains("3 │ region = \"x\"\n  │          --- here"),
+            "{human}"
+        );
     }
 }

@@ -216,15 +216,18 @@ fn parse_bytes<T: DeserializeOwned>(
     };
     let text = match decode(bytes) {
         Ok(text) => text,
-        Err(valid_up_to) => {
-            let lossy = String::from_utf8_lossy(bytes).into_owned();
-            let source = SourceFile::new(name, path, lossy);
-            // The lossy text has the same prefix, so the offset of the first bad byte holds.
+        Err(not_text) => {
+            let source = SourceFile::new(name, path, not_text.lossy);
+            let start = not_text.offset;
+            let end = source.text[start..]
+                .chars()
+                .next()
+                .map_or(start, |c| start + c.len_utf8());
             let diagnostic = Diagnostic::new(
                 Code::Unreadable,
                 &source,
-                valid_up_to..valid_up_to + 1,
-                "the file is not UTF-8 text",
+                start..end,
+                format!("the file is not {} text", not_text.encoding),
             )
             .with_help("save the file as UTF-8 (in most editors: Save As… → Encoding → UTF-8)");
             return fail(diagnostic, Some(source));
@@ -258,13 +261,98 @@ fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     Ok(bytes)
 }
 
-/// UTF-8 without a leading byte-order mark, or the offset of the first byte that is not UTF-8.
-fn decode(bytes: &[u8]) -> Result<String, usize> {
+/// Why a file's bytes are not text, with the text as far as it could be read.
+#[derive(Debug, PartialEq, Eq)]
+struct NotText {
+    /// The text with every undecodable part replaced by U+FFFD.
+    lossy: String,
+    /// The byte offset in `lossy` of the first replacement.
+    offset: usize,
+    /// The encoding the file claimed or was taken to be.
+    encoding: &'static str,
+}
+
+/// UTF-8, with or without a byte-order mark, or UTF-16 (LE or BE) with one, as Notepad saves
+/// "Unicode" files. The byte-order mark is dropped.
+fn decode(bytes: &[u8]) -> Result<String, NotText> {
+    if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
+        return decode_utf16(rest, u16::from_le_bytes, "UTF-16 LE");
+    }
+    if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
+        return decode_utf16(rest, u16::from_be_bytes, "UTF-16 BE");
+    }
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_owned()),
-        Err(err) => Err(err.valid_up_to()),
+        Err(err) => Err(NotText {
+            // The lossy text has the same prefix, so the offset of the first bad byte holds.
+            lossy: String::from_utf8_lossy(bytes).into_owned(),
+            offset: err.valid_up_to(),
+            encoding: "UTF-8",
+        }),
     }
+}
+
+fn decode_utf16(
+    bytes: &[u8],
+    unit: fn([u8; 2]) -> u16,
+    encoding: &'static str,
+) -> Result<String, NotText> {
+    let pairs = bytes.chunks_exact(2);
+    let odd_byte = !pairs.remainder().is_empty();
+    let units = pairs.map(|pair| unit([pair[0], pair[1]]));
+    let mut text = String::with_capacity(bytes.len() / 2);
+    let mut bad = None;
+    for c in char::decode_utf16(units) {
+        let c = c.unwrap_or_else(|_| {
+            bad.get_or_insert(text.len());
+            char::REPLACEMENT_CHARACTER
+        });
+        text.push(c);
+    }
+    if odd_byte {
+        bad.get_or_insert(text.len());
+        text.push(char::REPLACEMENT_CHARACTER);
+    }
+    match bad {
+        None => Ok(text),
+        Some(offset) => Err(NotText {
+            lossy: text,
+            offset,
+            encoding,
+        }),
+    }
+}
+
+/// Reads every line break inside a string value as `\n`. A file saved on Windows has CRLF line
+/// ends, and TOML keeps them inside `"""` and `'''` strings; a lone CR (an old Mac file) is a
+/// line break too. Only the values change: the source text, and so every span, line and column,
+/// stays the file as written.
+fn normalise_line_breaks(table: &mut toml::de::DeTable<'_>) {
+    for (_, value) in table.iter_mut() {
+        normalise_value(value.get_mut());
+    }
+}
+
+fn normalise_value(value: &mut toml::de::DeValue<'_>) {
+    match value {
+        toml::de::DeValue::String(text) if text.contains('\r') => {
+            *text = std::borrow::Cow::Owned(unify_line_breaks(text));
+        }
+        toml::de::DeValue::Table(table) => normalise_line_breaks(table),
+        toml::de::DeValue::Array(array) => {
+            for value in array.iter_mut() {
+                normalise_value(value.get_mut());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// CRLF and a lone CR become LF.
+#[must_use]
+pub fn unify_line_breaks(text: &str) -> String {
+    text.replace("\r\n", "\n").replace('\r', "\n")
 }
 
 /// How many syntax errors of one file are shown: after the first few, the parser's recovery
@@ -279,6 +367,7 @@ fn parse<T: DeserializeOwned>(
     schema: &serde_json::Value,
 ) -> (Option<T>, Vec<Diagnostic>) {
     let (mut document, errors) = toml::de::DeTable::parse_recoverable(&source.text);
+    normalise_line_breaks(document.get_mut());
     let mut found: Vec<Diagnostic> = errors
         .iter()
         .take(MAX_SYNTAX_ERRORS)
@@ -420,6 +509,34 @@ mod tests {
     #[test]
     fn byte_order_mark_is_dropped() {
         assert_eq!(decode(b"\xEF\xBB\xBFformat = 1").unwrap(), "format = 1");
-        assert_eq!(decode(b"ok\xFF"), Err(2));
+        assert_eq!(decode(b"ok\xFF").map_err(|e| e.offset), Err(2));
+    }
+
+    #[test]
+    fn utf16_with_a_byte_order_mark_is_decoded() {
+        let text = "format = 1\r\ntitle = \"Çà 👩‍👩‍👧\"\r\n";
+        let le: Vec<u8> = b"\xFF\xFE"
+            .iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        let be: Vec<u8> = b"\xFE\xFF"
+            .iter()
+            .copied()
+            .chain(text.encode_utf16().flat_map(u16::to_be_bytes))
+            .collect();
+        assert_eq!(decode(&le).unwrap(), text);
+        assert_eq!(decode(&be).unwrap(), text);
+        // A lone surrogate and an odd last byte are refused at their place.
+        let bad = decode(b"\xFF\xFEo\x00\x00\xD8k\x00").unwrap_err();
+        assert_eq!((bad.offset, bad.encoding), (1, "UTF-16 LE"));
+        assert_eq!(bad.lossy, "o\u{FFFD}k");
+        let odd = decode(b"\xFE\xFF\x00o\x00").unwrap_err();
+        assert_eq!((odd.offset, odd.lossy.as_str()), (1, "o\u{FFFD}"));
+    }
+
+    #[test]
+    fn line_breaks_in_strings_are_unified() {
+        assert_eq!(unify_line_breaks("a\r\nb\rc\n"), "a\nb\nc\n");
     }
 }

@@ -3,6 +3,7 @@
 //! font (otherwise the PDF shows an empty box, silently); after layout, no text may run out of
 //! its cell, box or page.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
@@ -17,7 +18,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use crate::model::Item;
 use crate::model::project::{Project, Submission};
 use crate::model::source::SourceFile;
-use crate::publish::escape::unescape_literal;
+use crate::publish::escape::{printed, unescape_literal};
 use crate::publish::fonts::FontSet;
 use crate::publish::world::ReportWorld;
 
@@ -399,10 +400,13 @@ pub fn overflow_diagnostics(
     project: &Project,
     rendered: &SourceFile,
 ) -> Vec<Diagnostic> {
-    let mut places: HashMap<&str, (&SourceFile, Range<usize>)> = HashMap::new();
+    // Keyed by the text as printed, which is what reading the Typst source back gives.
+    let mut places: HashMap<Cow<'_, str>, (&SourceFile, Range<usize>)> = HashMap::new();
     for submission in &project.submissions {
         for (text, span) in submission_texts(submission) {
-            places.entry(text).or_insert((&submission.source, span));
+            places
+                .entry(printed(text))
+                .or_insert((&submission.source, span));
         }
     }
     overflows

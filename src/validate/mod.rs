@@ -434,8 +434,8 @@ fn check_item(source: &SourceFile, item: &Spanned<Item>, found: &mut Vec<Diagnos
     }
 }
 
-/// Control characters break the report (E013); invisible ones hide changes from proofreaders
-/// (W005). Reported once per text, at the first offending character.
+/// Control characters break the report (E013), reported once per text at the first one;
+/// invisible ones hide changes from proofreaders (W005), reported each at its own column.
 fn check_text(source: &SourceFile, text: &str, span: Range<usize>, found: &mut Vec<Diagnostic>) {
     if let Some(c) = text
         .chars()
@@ -456,17 +456,119 @@ fn check_text(source: &SourceFile, text: &str, span: Range<usize>, found: &mut V
             ),
         );
     }
-    if let Some(c) = text.chars().find(|&c| is_invisible(c)) {
+    check_invisible(source, text, span, found);
+}
+
+/// W005, once for each invisible character that is not a joiner doing its work, at the place
+/// it was written (the character itself, or its `\u` escape), so that a host can find them all.
+fn check_invisible(
+    source: &SourceFile,
+    text: &str,
+    span: Range<usize>,
+    found: &mut Vec<Diagnostic>,
+) {
+    if !text.chars().any(is_invisible) {
+        return;
+    }
+    let written = written_chars(source, &span).filter(|written| {
+        // Where the literal does not read back to the value, every character gets the span of
+        // the whole string rather than a wrong column.
+        let invisible = |c: &char| is_invisible(*c);
+        written
+            .iter()
+            .map(|w| w.c)
+            .filter(invisible)
+            .eq(text.chars().filter(invisible))
+    });
+    let written = written.unwrap_or_else(|| {
+        text.chars()
+            .map(|c| Written {
+                c,
+                at: span.clone(),
+            })
+            .collect()
+    });
+    for (i, w) in written.iter().enumerate() {
+        if !is_invisible(w.c) {
+            continue;
+        }
+        let before = i.checked_sub(1).map(|i| written[i].c);
+        let after = written.get(i + 1).map(|w| w.c);
+        if is_working_joiner(before, w.c, after) {
+            continue;
+        }
         found.push(
             Diagnostic::new(
                 Code::InvisibleCharacter,
                 source,
-                span,
-                format!("the text holds the invisible character U+{:04X}", u32::from(c)),
+                w.at.clone(),
+                format!("the text holds the invisible character U+{:04X}", u32::from(w.c)),
             )
             .with_help("it was probably pasted from another document; delete it and retype the text around it"),
         );
     }
+}
+
+/// A zero-width joiner or non-joiner between two characters it can join: in an emoji sequence
+/// ("👩‍👩‍👧", "🏳️‍🌈") or in a script that is written with them (Persian, the Indic scripts).
+/// Between Latin, Greek or Cyrillic letters or next to a space it does nothing visible.
+fn is_working_joiner(before: Option<char>, c: char, after: Option<char>) -> bool {
+    let joins = |c: char| u32::from(c) >= 0x0590 && !c.is_whitespace() && !is_invisible(c);
+    matches!(c, '\u{200C}' | '\u{200D}') && before.is_some_and(joins) && after.is_some_and(joins)
+}
+
+/// One character of a string's value and the bytes of the source that wrote it: the character
+/// itself, or an escape such as `\u200B`.
+struct Written {
+    c: char,
+    at: Range<usize>,
+}
+
+/// The characters of the TOML string literal at `span`, each with where it was written; `None`
+/// when the span does not hold a string literal.
+fn written_chars(source: &SourceFile, span: &Range<usize>) -> Option<Vec<Written>> {
+    let raw = source.text.get(span.clone())?;
+    let quote = ["\"\"\"", "'''", "\"", "'"]
+        .into_iter()
+        .find(|q| raw.len() >= 2 * q.len() && raw.starts_with(q) && raw.ends_with(q))?;
+    let basic = quote.starts_with('"');
+    let body_start = span.start + quote.len();
+    let body = &raw[quote.len()..raw.len() - quote.len()];
+    let mut out = Vec::with_capacity(body.len());
+    let mut chars = body.char_indices();
+    while let Some((i, c)) = chars.next() {
+        let start = body_start + i;
+        if !(basic && c == '\\') {
+            out.push(Written {
+                c,
+                at: start..start + c.len_utf8(),
+            });
+            continue;
+        }
+        let (j, escape) = chars.next()?;
+        let digits = match escape {
+            'u' => 4,
+            'U' => 8,
+            'x' => 2,
+            _ => 0,
+        };
+        let hex_start = j + escape.len_utf8();
+        let c = if digits == 0 {
+            // `\n`, `\t`, `\"`, a line-ending backslash: nothing invisible, nothing that joins.
+            ' '
+        } else {
+            let hex = body.get(hex_start..hex_start + digits)?;
+            for _ in 0..digits {
+                chars.next();
+            }
+            char::from_u32(u32::from_str_radix(hex, 16).ok()?)?
+        };
+        out.push(Written {
+            c,
+            at: start..body_start + hex_start + digits,
+        });
+    }
+    Some(out)
 }
 
 /// Zero-width characters, bidi overrides and isolates, the byte-order mark inside text.
@@ -680,5 +782,58 @@ mod tests {
         assert!(is_invisible('\u{202E}'));
         assert!(!is_invisible('é'));
         assert!(!is_invisible('\u{0627}'));
+    }
+
+    fn invisible_found(line: &str) -> Vec<(String, usize)> {
+        let source = SourceFile::new("x.toml", "x.toml", format!("x = {line}\n"));
+        let span = 4..4 + line.len();
+        let text: toml::Value = toml::from_str(&source.text).unwrap();
+        let text = text["x"].as_str().unwrap().to_owned();
+        let mut found = Vec::new();
+        check_text(&source, &text, span, &mut found);
+        found
+            .iter()
+            .map(|d| {
+                let at = source.line_col(d.span.clone().unwrap().start);
+                (d.message.clone(), at.column)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_invisible_character_is_reported_at_its_own_column() {
+        let message = |code: &str| format!("the text holds the invisible character U+{code}");
+        assert_eq!(
+            invisible_found("\"Wage\\u200b theft\u{200B} and\\U0000FEFF pay\""),
+            [
+                (message("200B"), 10),
+                (message("200B"), 22),
+                (message("FEFF"), 27),
+            ]
+        );
+        assert_eq!(
+            invisible_found("'''a\u{202E}b\u{2060}'''"),
+            [(message("202E"), 9), (message("2060"), 11)]
+        );
+    }
+
+    #[test]
+    fn joiners_inside_emoji_and_joining_scripts_are_not_invisible_characters() {
+        for fine in [
+            "\"👩\u{200D}👩\u{200D}👧 families\"",
+            "\"🏳\u{FE0F}\u{200D}🌈\"",
+            "\"👩\\u200D👧\"",
+            "\"می\u{200C}خواهم\"",
+            "\"क्\u{200D}ष\"",
+        ] {
+            assert_eq!(invisible_found(fine), [], "{fine}");
+        }
+        for flagged in [
+            "\"Wage\u{200D}theft\"",
+            "\"\u{200D}👩\"",
+            "\"👩 \u{200D}👧\"",
+        ] {
+            assert_eq!(invisible_found(flagged).len(), 1, "{flagged}");
+        }
     }
 }
