@@ -53,6 +53,25 @@ fn missing_project_is_a_usage_error() {
 }
 
 #[test]
+fn out_naming_a_file_says_so_before_any_work() {
+    let scratch = scratch("cli-out-file");
+    let file = scratch.join("report.pdf");
+    std::fs::write(&file, b"not a folder").unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = consolidate(&["build", "--root", root, "--out", file.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("is a file"), "{stderr}");
+    assert!(!stderr.contains("already exists"), "{stderr}");
+    assert!(stderr.contains("hint: give --out a folder"), "{stderr}");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        b"not a folder",
+        "the file is untouched"
+    );
+}
+
+#[test]
 fn completions_generate_for_bash_zsh_and_fish() {
     for (shell, marker) in [
         ("bash", "complete -F"),

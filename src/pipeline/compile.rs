@@ -132,6 +132,14 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
 ///
 /// As [`build`].
 pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
+    // Said before any work, and in words: creating the folder would only fail with "it
+    // already exists".
+    if options.out.exists() && !options.out.is_dir() {
+        return Err(Error::usage(
+            format!("the output folder {} is a file", options.out.display()),
+            "give --out a folder (it is created if need be), e.g. `--out out`",
+        ));
+    }
     let mut timings = Timings::default();
     let scope = options.region.clone().map_or(Scope::Report, Scope::Proof);
     let prepared = prepare_with(

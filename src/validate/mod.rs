@@ -595,10 +595,16 @@ fn check_agenda_number(
                     number.get_ref()
                 ),
             )
-            .with_help(format!(
-                "the agenda points are {}; use `agenda = []` for a cross-cutting entry",
-                known.join(", ")
-            )),
+            .with_help(if known.is_empty() {
+                "report.toml defines no agenda points yet: add [[agenda]] tables there, or use \
+                 `agenda = []` for a cross-cutting entry"
+                    .to_owned()
+            } else {
+                format!(
+                    "the agenda points are {}; use `agenda = []` for a cross-cutting entry",
+                    known.join(", ")
+                )
+            }),
         );
     }
 }
@@ -752,6 +758,30 @@ fn repeat_key(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_agenda_point_with_no_agenda_says_so() {
+        let source = SourceFile::new("a.toml", "a.toml", "agenda = [3]\n".to_owned());
+        let mut found = Vec::new();
+        check_agenda_number(
+            &source,
+            &Spanned::new(10..11, 3),
+            &BTreeSet::new(),
+            &mut found,
+        );
+        let help = found[0].help.clone().unwrap_or_default();
+        assert!(help.contains("defines no agenda points"), "{help}");
+        assert!(!help.contains("are ;"), "{help}");
+        found.clear();
+        check_agenda_number(
+            &source,
+            &Spanned::new(10..11, 3),
+            &BTreeSet::from([1, 2]),
+            &mut found,
+        );
+        let help = found[0].help.clone().unwrap_or_default();
+        assert!(help.contains("the agenda points are 1, 2;"), "{help}");
+    }
 
     #[test]
     fn normalising_ignores_case_space_punctuation_and_unicode_form() {
