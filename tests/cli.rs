@@ -72,6 +72,29 @@ fn out_naming_a_file_says_so_before_any_work() {
 }
 
 #[test]
+#[cfg(unix)]
+fn a_dangling_link_or_a_fifo_named_to_validate_is_named_as_such() {
+    let scratch = scratch("cli-odd-files");
+    let link = scratch.join("gone.toml");
+    std::os::unix::fs::symlink(scratch.join("nowhere.toml"), &link).unwrap();
+    let root = env!("CARGO_MANIFEST_DIR");
+    let output = consolidate(&["validate", "--root", root, link.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("symbolic link"), "{stderr}");
+    assert!(stderr.contains("does not exist"), "{stderr}");
+    let fifo = scratch.join("pipe.toml");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|s| s.success()) {
+        let output = consolidate(&["validate", "--root", root, fifo.to_str().unwrap()]);
+        assert_eq!(output.status.code(), Some(2));
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(stderr.contains("not a regular file"), "{stderr}");
+        assert!(!stderr.contains("not found"), "{stderr}");
+    }
+}
+
+#[test]
 fn completions_generate_for_bash_zsh_and_fish() {
     for (shell, marker) in [
         ("bash", "complete -F"),

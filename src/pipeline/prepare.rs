@@ -188,16 +188,40 @@ fn named_submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
         } else if path.is_file() {
             submissions.push(path.clone());
         } else {
-            return Err(Error::io(
-                "read",
-                path,
-                std::io::Error::from(std::io::ErrorKind::NotFound),
-            ));
+            return Err(not_a_submission(path));
         }
     }
     submissions.sort();
     submissions.dedup();
     Ok(submissions)
+}
+
+/// Why a path named on the command line is neither a file nor a folder to read: missing, a
+/// symbolic link to nothing, or something else (a FIFO, a socket, a device), which reading
+/// would hang on or misread.
+fn not_a_submission(path: &Path) -> Error {
+    match std::fs::symlink_metadata(path) {
+        Err(error) => Error::io("read", path, error),
+        Ok(meta) if meta.file_type().is_symlink() => {
+            let target = std::fs::read_link(path)
+                .map(|t| t.display().to_string())
+                .unwrap_or_default();
+            Error::usage(
+                format!(
+                    "{} is a symbolic link to {target}, which does not exist",
+                    path.display()
+                ),
+                "name the submission file itself, or fix the link",
+            )
+        }
+        Ok(_) => Error::usage(
+            format!(
+                "{} is not a regular file (a pipe, socket or device)",
+                path.display()
+            ),
+            "name a submission file saved on disk, or a folder of them",
+        ),
+    }
 }
 
 /// Loads the files and runs the rules on them; `None` when some file could not be read at all.
