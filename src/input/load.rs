@@ -188,6 +188,17 @@ pub(crate) fn load_file<T: DeserializeOwned>(
                 None,
             );
         }
+        Err(ReadFailure::NotRegular) => {
+            return fail(
+                Diagnostic::without_span(
+                    Code::Unreadable,
+                    &name,
+                    "this is not a regular file (a pipe, socket, device or folder)",
+                )
+                .with_help("save the file on disk and name that file"),
+                None,
+            );
+        }
         Err(ReadFailure::Io(err)) => {
             return fail(
                 Diagnostic::without_span(
@@ -244,11 +255,18 @@ fn parse_bytes<T: DeserializeOwned>(
 
 enum ReadFailure {
     TooLarge(u64),
+    /// A pipe, socket, device or folder: opening a pipe waits for a writer forever, and a
+    /// device reads without end.
+    NotRegular,
     Io(std::io::Error),
 }
 
 fn read_limited(path: &Path) -> Result<Vec<u8>, ReadFailure> {
     use std::io::Read;
+    let meta = fs::metadata(path).map_err(ReadFailure::Io)?;
+    if !meta.is_file() {
+        return Err(ReadFailure::NotRegular);
+    }
     let file = fs::File::open(path).map_err(ReadFailure::Io)?;
     let mut bytes = Vec::new();
     file.take(MAX_FILE_BYTES + 1)
@@ -505,6 +523,35 @@ fn missing_field_help(field: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[cfg(unix)]
+    fn a_pipe_is_refused_without_waiting_for_a_writer() {
+        let dir = std::env::temp_dir().join(format!("consolidate-fifo-{}", std::process::id()));
+        let _ = fs::create_dir_all(&dir);
+        let fifo = dir.join("editorial.toml");
+        let _ = fs::remove_file(&fifo);
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        if !made.is_ok_and(|s| s.success()) {
+            return;
+        }
+        let (send, receive) = std::sync::mpsc::channel();
+        let path = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = send.send(matches!(read_limited(&path), Err(ReadFailure::NotRegular)));
+        });
+        let refused = receive.recv_timeout(std::time::Duration::from_secs(10));
+        let _ = fs::remove_file(&fifo);
+        assert_eq!(
+            refused,
+            Ok(true),
+            "reading a pipe must not wait for a writer"
+        );
+        assert!(matches!(
+            read_limited(Path::new("/dev/null")),
+            Err(ReadFailure::NotRegular)
+        ));
+    }
 
     #[test]
     fn byte_order_mark_is_dropped() {
