@@ -91,7 +91,8 @@ fn every_rule_has_a_fixture_caught_at_its_line() {
         // The typesetter's codes (E014, W006-W008) and the consolidation's (E015-E017, W009, W010)
         // have their fixtures in tests/publication.rs and tests/consolidation.rs; the rules of
         // report.toml's agenda (E018, E021) in `agenda_numbers_are_positive_and_unique`, and of
-        // its lexicon (E022, E023) in `a_process_lexicon_is_checked_with_its_lines`.
+        // its lexicon (E022, E023) in `a_process_lexicon_is_checked_with_its_lines`, and
+        // W011 (files of regions/ not read) in `files_left_out_of_regions_are_named`.
         let runs_in_validate = !matches!(
             code.as_str(),
             "E014"
@@ -102,6 +103,7 @@ fn every_rule_has_a_fixture_caught_at_its_line() {
                 | "E021"
                 | "E022"
                 | "E023"
+                | "W011"
                 | "W006"
                 | "W007"
                 | "W008"
@@ -454,4 +456,47 @@ fn a_process_lexicon_is_checked_with_its_lines() {
         );
     }
     insta::assert_snapshot!(diagnostics.render_human(false));
+}
+
+#[test]
+#[cfg(unix)]
+fn files_left_out_of_regions_are_named() {
+    let root = copy_project(&fixture("minimal"), "skipped-files");
+    let regions = root.join("regions");
+    let north = std::fs::read(regions.join("north.toml")).unwrap();
+    std::fs::write(regions.join("africa.toml.txt"), &north).unwrap();
+    std::fs::create_dir_all(regions.join("drafts")).unwrap();
+    std::fs::write(regions.join("drafts/asia.toml"), &north).unwrap();
+    std::os::unix::fs::symlink(root.join("nowhere.toml"), regions.join("gone.toml")).unwrap();
+    std::fs::write(regions.join("_set-aside.toml"), &north).unwrap();
+    let diagnostics = check(&root, &[]);
+    let json = diagnostics.to_json();
+    let skipped: Vec<(String, String)> = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "W011")
+        .map(|d| {
+            (
+                d["file"].as_str().unwrap().to_owned(),
+                d["help"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    let files: Vec<&str> = skipped.iter().map(|(f, _)| f.as_str()).collect();
+    assert_eq!(
+        files,
+        [
+            "regions/africa.toml.txt",
+            "regions/drafts",
+            "regions/gone.toml"
+        ],
+        "{}",
+        diagnostics.render_human(false)
+    );
+    assert!(
+        skipped[0].1.contains("rename it to africa.toml"),
+        "{skipped:?}"
+    );
+    assert_eq!(diagnostics.errors(), 0, "only warnings: the build goes on");
 }

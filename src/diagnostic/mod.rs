@@ -93,6 +93,9 @@ pub enum Code {
     /// A term of `[lexicon]` that is empty, too long, only function words, or another
     /// concept's already.
     BadTerm,
+    /// A file in `regions/` that is not read as a submission (another extension, a folder,
+    /// a broken link, a name that is not text).
+    SkippedFile,
     /// A decision in `editorial.toml` that no longer matches any entry.
     StaleDecision,
     /// A decision in `editorial.toml` that matched an entry whose wording has changed.
@@ -101,7 +104,7 @@ pub enum Code {
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 33] = [
+    pub const ALL: [Code; 34] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -135,6 +138,7 @@ impl Code {
         Code::DuplicateAgendaPoint,
         Code::UnknownConcept,
         Code::BadTerm,
+        Code::SkippedFile,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -174,6 +178,7 @@ impl Code {
             Code::DuplicateAgendaPoint => "E021",
             Code::UnknownConcept => "E022",
             Code::BadTerm => "E023",
+            Code::SkippedFile => "W011",
         }
     }
 
@@ -190,7 +195,8 @@ impl Code {
             | Code::MissingGlyph
             | Code::LayoutOverflow
             | Code::StaleDecision
-            | Code::ChangedEntry => Severity::Warning,
+            | Code::ChangedEntry
+            | Code::SkippedFile => Severity::Warning,
             Code::Unreadable
             | Code::Syntax
             | Code::WrongType

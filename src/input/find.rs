@@ -5,7 +5,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::error::Error;
-use crate::model::project::ProjectFiles;
+use crate::model::project::{ProjectFiles, Skipped};
 
 /// The name a file is shown by: relative to the project root, with `/`.
 #[must_use]
@@ -59,7 +59,7 @@ pub fn find_settings(root: &Path) -> Result<PathBuf, Error> {
 pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
     let settings = find_settings(root)?;
     let regions = root.join("regions");
-    let submissions = submission_files_in(&regions)?;
+    let (submissions, skipped) = submission_files_in(&regions)?;
     if submissions.is_empty() {
         return Err(Error::project(
             format!("no submissions in {}", regions.display()),
@@ -70,6 +70,7 @@ pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
         root: root.to_owned(),
         settings,
         submissions,
+        skipped,
     })
 }
 
@@ -78,18 +79,66 @@ pub fn find_project_files(root: &Path) -> Result<ProjectFiles, Error> {
 /// # Errors
 ///
 /// [`Error::Io`] when the folder cannot be read.
-pub fn submission_files_in(dir: &Path) -> Result<Vec<PathBuf>, Error> {
+pub fn submission_files_in(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>), Error> {
     let entries = fs::read_dir(dir).map_err(|e| Error::io("read the folder", dir, e))?;
     let mut files = Vec::new();
+    let mut skipped = Vec::new();
     for entry in entries {
         let entry = entry.map_err(|e| Error::io("read the folder", dir, e))?;
         let path = entry.path();
         if path.is_file() && is_submission_file(&path) {
             files.push(path);
+        } else if let Some((why, help)) = why_skipped(&path) {
+            skipped.push(Skipped { path, why, help });
         }
     }
     files.sort();
-    Ok(files)
+    skipped.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok((files, skipped))
+}
+
+/// Why an entry of `regions/` that is not read deserves a word, and what to do; `None` for
+/// what is set aside on purpose (a name starting with `_` or `.`).
+fn why_skipped(path: &Path) -> Option<(String, String)> {
+    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
+        return None;
+    };
+    if name.starts_with('_') || name.starts_with('.') {
+        return None;
+    }
+    let rename = "rename it to ID.toml (lowercase letters, digits and hyphens), or start its name with _ to set it aside";
+    let found = if path.file_name().and_then(|n| n.to_str()).is_none() {
+        ("its name is not valid text".to_owned(), rename.to_owned())
+    } else if fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+        && fs::metadata(path).is_err()
+    {
+        (
+            "it is a symbolic link to a file that does not exist".to_owned(),
+            "fix the link, or remove it".to_owned(),
+        )
+    } else if path.is_dir() {
+        (
+            "it is a folder: submissions in sub-folders are not read".to_owned(),
+            "move its .toml files into regions/ itself".to_owned(),
+        )
+    } else if !path.is_file() {
+        (
+            "it is not a regular file (a pipe, socket or device)".to_owned(),
+            "save the submission on disk in regions/".to_owned(),
+        )
+    } else if let Some(stem) = name
+        .to_ascii_lowercase()
+        .find(".toml.")
+        .map(|at| name[..at].to_owned())
+    {
+        (
+            format!("it is named {name}: Windows may have hidden the last extension"),
+            format!("rename it to {stem}.toml"),
+        )
+    } else {
+        ("it is not a .toml file".to_owned(), rename.to_owned())
+    };
+    Some(found)
 }
 
 #[cfg(test)]

@@ -52,6 +52,20 @@ pub struct ProjectFiles {
     pub settings: PathBuf,
     /// The submissions, sorted by path.
     pub submissions: Vec<PathBuf>,
+    /// Files in the submissions' folder that are not read, and why: each is a warning, so
+    /// that no region is left out of the report without a word.
+    pub skipped: Vec<Skipped>,
+}
+
+/// A file of `regions/` that is not read as a submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    /// The file or folder.
+    pub path: PathBuf,
+    /// Why it is not read.
+    pub why: String,
+    /// What to do if it is a submission.
+    pub help: String,
 }
 
 /// Whether a text is a slug, `[a-z0-9-]+`: what a submission's id must be, since it names

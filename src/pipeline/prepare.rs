@@ -5,11 +5,11 @@
 use std::path::{Path, PathBuf};
 
 use crate::consolidate::{Consolidated, check_nothing_lost, consolidate};
-use crate::diagnostic::Diagnostics;
 use crate::diagnostic::suggest::nearest_key;
+use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::input::editorial::load_editorial;
-use crate::input::find::{find_project_files, find_settings, submission_files_in};
+use crate::input::find::{display_name, find_project_files, find_settings, submission_files_in};
 use crate::input::load::load_project;
 use crate::model::editorial::Editorial;
 use crate::model::project::{Project, ProjectFiles, Submission};
@@ -169,6 +169,7 @@ pub fn validate_with(
             root: root.to_owned(),
             settings: find_settings(root)?,
             submissions: named_submissions(paths)?,
+            skipped: Vec::new(),
         }
     };
     let (_, mut diagnostics) = check_files(&files, progress, timings);
@@ -184,7 +185,7 @@ fn named_submissions(paths: &[PathBuf]) -> Result<Vec<PathBuf>, Error> {
     let mut submissions = Vec::new();
     for path in paths {
         if path.is_dir() {
-            submissions.extend(submission_files_in(path)?);
+            submissions.extend(submission_files_in(path)?.0);
         } else if path.is_file() {
             submissions.push(path.clone());
         } else {
@@ -231,6 +232,14 @@ fn check_files(
     timings: &mut Timings,
 ) -> (Option<Project>, Diagnostics) {
     let mut diagnostics = Diagnostics::default();
+    diagnostics.extend(files.skipped.iter().map(|skipped| {
+        Diagnostic::without_span(
+            Code::SkippedFile,
+            &display_name(&files.root, &skipped.path),
+            format!("this file is not read as a submission: {}", skipped.why),
+        )
+        .with_help(skipped.help.clone())
+    }));
     progress.files_found(files.submissions.len() + 1);
     let project = timings.time(Stage::Load, progress, || {
         load_project(files, &mut diagnostics, progress)
