@@ -100,9 +100,7 @@ pub fn submission_files_in(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Skipped>), E
 /// Why an entry of `regions/` that is not read deserves a word, and what to do; `None` for
 /// what is set aside on purpose (a name starting with `_` or `.`).
 fn why_skipped(path: &Path) -> Option<(String, String)> {
-    let Some(name) = path.file_name().map(|n| n.to_string_lossy().into_owned()) else {
-        return None;
-    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned())?;
     if name.starts_with('_') || name.starts_with('.') {
         return None;
     }

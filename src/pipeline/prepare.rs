@@ -235,7 +235,7 @@ fn check_files(
     diagnostics.extend(files.skipped.iter().map(|skipped| {
         Diagnostic::without_span(
             Code::SkippedFile,
-            &display_name(&files.root, &skipped.path),
+            display_name(&files.root, &skipped.path),
             format!("this file is not read as a submission: {}", skipped.why),
         )
         .with_help(skipped.help.clone())
