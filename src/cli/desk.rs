@@ -14,8 +14,8 @@
 
 use std::cell::Cell;
 use std::fmt::{self, Write as _};
-use std::fs::{self, File};
-use std::io::{self, Write as _};
+use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
@@ -83,20 +83,18 @@ impl DeskItem {
     }
 
     /// Every reference the item is about: a merged entry's originals; for a suggestion, every
-    /// original of both sides (from its `merge` line), closest ones first if the line lacks them.
+    /// original of both sides.
     #[must_use]
     pub fn references(&self) -> Vec<String> {
         match self {
             DeskItem::Merged(entry) => entry.sources.iter().map(|s| s.reference.clone()).collect(),
-            DeskItem::Suggestion(suggestion) => {
-                let mut references = paste_line_references(&suggestion.merge);
-                for closest in suggestion.closest.iter().rev() {
-                    if !references.contains(&closest.reference) {
-                        references.insert(0, closest.reference.clone());
-                    }
-                }
-                references
-            }
+            DeskItem::Suggestion(suggestion) => suggestion
+                .first
+                .references
+                .iter()
+                .chain(&suggestion.second.references)
+                .cloned()
+                .collect(),
         }
     }
 
@@ -107,19 +105,6 @@ impl DeskItem {
             DeskItem::Suggestion(suggestion) => suggestion.kind,
         }
     }
-}
-
-/// The references in a paste line of the review, `["ref", "ref"],`; none if it is not one.
-fn paste_line_references(line: &str) -> Vec<String> {
-    let line = line.trim().trim_end_matches(',');
-    let Ok(Value::Array(array)) = line.parse::<Value>() else {
-        return Vec::new();
-    };
-    array
-        .iter()
-        .filter_map(Value::as_str)
-        .map(str::to_owned)
-        .collect()
 }
 
 /// A decision the desk writes to `editorial.toml`, with the references it names.
@@ -642,44 +627,11 @@ fn remove_wording(document: &mut DocumentMut, entry: &str) -> bool {
     }
 }
 
-/// Writes `contents` to `path` so that a crash leaves the old file or the new one, never half
-/// of one: a temporary file in the same directory, flushed to disk, renamed over `path`.
+/// Writes `contents` to `path` as the build writes its outputs: a temporary file flushed to
+/// disk and renamed over `path`, so that a crash leaves the old file or the new one.
 fn write_atomically(path: &Path, contents: &[u8]) -> io::Result<()> {
-    let directory = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    let Some(name) = path.file_name() else {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("failed to write {} (not a file name)", path.display()),
-        ));
-    };
-    let temporary = directory.join(format!(
-        ".{}.{}.tmp",
-        name.to_string_lossy(),
-        std::process::id()
-    ));
-    let written = (|| {
-        let mut file = File::create(&temporary)?;
-        file.write_all(contents)?;
-        if let Ok(metadata) = fs::metadata(path) {
-            file.set_permissions(metadata.permissions())?;
-        }
-        file.sync_all()?;
-        fs::rename(&temporary, path)?;
-        // The rename itself is durable once the directory is.
-        #[cfg(unix)]
-        if let Ok(directory) = File::open(directory) {
-            let _ = directory.sync_all();
-        }
-        Ok(())
-    })();
-    if let Err(error) = written {
-        let _ = fs::remove_file(&temporary);
-        return Err(with_context("write", path, &error));
-    }
-    Ok(())
+    consolidate::pipeline::write::write_atomically(&[(path, contents)])
+        .map_err(|error| io::Error::other(error.to_string()))
 }
 
 /// An I/O error as the CLI reports it: "failed to write editorial.toml (permission denied)".
@@ -1376,6 +1328,7 @@ mod tests {
                 .map(|r| r.split(':').next().unwrap().to_owned())
                 .collect(),
             originals: refs.len(),
+            references: refs.iter().map(|r| (*r).to_owned()).collect(),
         };
         let all: Vec<String> = first
             .iter()

@@ -117,38 +117,43 @@ impl Lexicon {
     /// those of the plain words, so that a new lexicon does not make the editors' decisions
     /// stale.
     #[must_use]
-    pub fn apply(&self, text: &NormalisedText) -> NormalisedText {
-        let mut out = NormalisedText {
-            tokens: Vec::with_capacity(text.tokens.len()),
-            stance: text.stance,
-            stage: text.stage,
-            members: Vec::new(),
-        };
+    pub fn apply(&self, mut text: NormalisedText) -> NormalisedText {
+        // Where each term ends, and its concept: the words themselves all stay.
+        let mut found: Vec<(usize, u32)> = Vec::new();
         let tokens = &text.tokens;
         let mut i = 0;
         while i < tokens.len() {
-            let found = self.phrases.get(&tokens[i]).and_then(|candidates| {
+            let term = self.phrases.get(&tokens[i]).and_then(|candidates| {
                 candidates
                     .iter()
                     .find(|(phrase, _)| tokens[i..].starts_with(phrase))
             });
-            if let Some((phrase, concept)) = found {
-                let concept = *concept;
-                // The words stay: entries that use the same term keep all they shared.
-                out.tokens.extend(phrase.iter().cloned());
-                out.tokens.push(self.tokens[concept as usize].clone());
-                for &set in &self.sets_of[concept as usize] {
-                    out.members.push((set, concept));
-                }
+            if let Some((phrase, concept)) = term {
                 i += phrase.len();
+                found.push((i, *concept));
             } else {
-                out.tokens.push(tokens[i].clone());
                 i += 1;
             }
         }
-        out.members.sort_unstable();
-        out.members.dedup();
-        out
+        if found.is_empty() {
+            return text;
+        }
+        let words = std::mem::take(&mut text.tokens);
+        text.tokens.reserve(words.len() + found.len());
+        let mut ends = found.iter().peekable();
+        for (at, word) in words.into_iter().enumerate() {
+            text.tokens.push(word);
+            while let Some(&&(_, concept)) = ends.peek().filter(|(end, _)| *end == at + 1) {
+                text.tokens.push(self.tokens[concept as usize].clone());
+                for &set in &self.sets_of[concept as usize] {
+                    text.members.push((set, concept));
+                }
+                ends.next();
+            }
+        }
+        text.members.sort_unstable();
+        text.members.dedup();
+        text
     }
 }
 
@@ -318,7 +323,7 @@ mod tests {
 
     fn tokens(lexicon: &Lexicon, text: &str) -> Vec<String> {
         lexicon
-            .apply(&Normaliser::default().normalise(text, "en"))
+            .apply(Normaliser::default().normalise(text, "en"))
             .tokens
     }
 
@@ -362,8 +367,7 @@ mod tests {
         let (lexicon, _) = lexicon(
             "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"women\"\nterms = [\"women\"]\n[[lexicon.concept]]\nid = \"children\"\nterms = [\"children\", \"minors\"]\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"women\", \"children\"]\n",
         );
-        let text =
-            lexicon.apply(&Normaliser::default().normalise("Protect minors and women", "en"));
+        let text = lexicon.apply(Normaliser::default().normalise("Protect minors and women", "en"));
         assert_eq!(text.members, [(0, 0), (0, 1)]);
     }
 

@@ -189,7 +189,7 @@ pub fn consolidate_entries(
     }
     // The lexicon's problems are report.toml's, reported by validation.
     let (lexicon, _) = Lexicon::build(lexicon, &normaliser);
-    let texts: Vec<NormalisedText> = texts.par_iter().map(|t| lexicon.apply(t)).collect();
+    let texts: Vec<NormalisedText> = texts.into_par_iter().map(|t| lexicon.apply(t)).collect();
     let corpus = Corpus::new(&texts);
     let mut resolved = editorial.resolve(&entries, &references);
     resolved.constraints.copies = exact_copies(&entries, &texts, &resolved.constraints);

@@ -97,6 +97,8 @@ pub struct SuggestedEntry {
     pub regions: Vec<String>,
     /// How many originals it holds.
     pub originals: usize,
+    /// How `editorial.toml` names each of its originals.
+    pub references: Vec<String>,
 }
 
 impl Review {
@@ -130,6 +132,7 @@ impl Review {
                     text: e.text.clone(),
                     regions: e.regions.clone(),
                     originals: e.sources.len(),
+                    references: e.sources.iter().map(|s| s.reference.clone()).collect(),
                 };
                 ReviewSuggestion {
                     similarity: rounded(s.similarity),

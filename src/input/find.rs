@@ -116,7 +116,7 @@ fn why_skipped(path: &Path) -> Option<(String, String)> {
         )
     } else if path.is_dir() {
         (
-            "it is a folder: submissions in sub-folders are not read".to_owned(),
+            "it is a folder (submissions in sub-folders are not read)".to_owned(),
             "move its .toml files into regions/ itself".to_owned(),
         )
     } else if !path.is_file() {
@@ -130,11 +130,17 @@ fn why_skipped(path: &Path) -> Option<(String, String)> {
         .map(|at| name[..at].to_owned())
     {
         (
-            format!("it is named {name}: Windows may have hidden the last extension"),
+            format!(
+                "its name ends in {} after .toml (Windows hides the last extension)",
+                &name[stem.len() + ".toml".len()..]
+            ),
             format!("rename it to {stem}.toml"),
         )
     } else {
-        ("it is not a .toml file".to_owned(), rename.to_owned())
+        (
+            "its name does not end in .toml".to_owned(),
+            rename.to_owned(),
+        )
     };
     Some(found)
 }

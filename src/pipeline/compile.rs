@@ -142,14 +142,14 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     }
     let mut timings = Timings::default();
     let scope = options.region.clone().map_or(Scope::Report, Scope::Proof);
-    let prepared = prepare_with(
+    let mut prepared = prepare_with(
         &options.root,
         &scope,
         options.strict,
         progress,
         &mut timings,
     )?;
-    let mut diagnostics = prepared.diagnostics.clone();
+    let mut diagnostics = std::mem::take(&mut prepared.diagnostics);
     let Prepared {
         project,
         consolidated,

@@ -236,7 +236,7 @@ fn check_files(
         Diagnostic::without_span(
             Code::SkippedFile,
             display_name(&files.root, &skipped.path),
-            format!("this file is not read as a submission: {}", skipped.why),
+            format!("not read as a submission: {}", skipped.why),
         )
         .with_help(skipped.help.clone())
     }));

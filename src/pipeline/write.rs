@@ -71,7 +71,7 @@ pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     for (path, bytes) in files {
         let temp = beside(path, "tmp");
-        if let Err(e) = fs::write(&temp, bytes) {
+        if let Err(e) = stage(&temp, bytes, path) {
             let _ = fs::remove_file(&temp);
             remove_all(staged.iter().map(|(temp, _)| temp));
             return Err(Error::io("write", path, e));
@@ -92,7 +92,26 @@ pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
         }
     }
     remove_all(replaced.iter().filter_map(|done| done.previous.as_ref()));
+    // The renames are durable once their folders are.
+    #[cfg(unix)]
+    for (_, path) in &staged {
+        if let Some(folder) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let _ = fs::File::open(folder).and_then(|f| f.sync_all());
+        }
+    }
     Ok(())
+}
+
+/// Writes `bytes` to the temporary file `temp` with the permissions of the file it will
+/// replace (an editorial.toml shared with a group stays shared), and flushes it to disk.
+fn stage(temp: &Path, bytes: &[u8], target: &Path) -> io::Result<()> {
+    use std::io::Write as _;
+    let mut file = fs::File::create(temp)?;
+    file.write_all(bytes)?;
+    if let Ok(meta) = fs::metadata(target) {
+        file.set_permissions(meta.permissions())?;
+    }
+    file.sync_all()
 }
 
 /// An output renamed into place, with what was there before, so that it can be put back.
