@@ -207,12 +207,7 @@ pub fn typeset(
     let document = match result.output {
         Ok(document) => document,
         Err(errors) => {
-            diagnostics.extend(warnings);
-            let errors: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| convert(world, &source, e, diagnostics))
-                .collect();
-            diagnostics.extend(errors);
+            add_failure(world, &source, warnings, &errors, diagnostics);
             return None;
         }
     };
@@ -253,15 +248,27 @@ pub fn typeset(
             })
         }
         Err(errors) => {
-            diagnostics.extend(warnings);
-            let errors: Vec<Diagnostic> = errors
-                .iter()
-                .map(|e| convert(world, &source, e, diagnostics))
-                .collect();
-            diagnostics.extend(errors);
+            add_failure(world, &source, warnings, &errors, diagnostics);
             None
         }
     }
+}
+
+/// A failed compilation or export: its warnings and errors, at their places, join the build's
+/// diagnostics.
+fn add_failure(
+    world: &ReportWorld,
+    source: &SourceFile,
+    warnings: Vec<Diagnostic>,
+    errors: &[SourceDiagnostic],
+    diagnostics: &mut Diagnostics,
+) {
+    diagnostics.extend(warnings);
+    let errors: Vec<Diagnostic> = errors
+        .iter()
+        .map(|e| convert(world, source, e, diagnostics))
+        .collect();
+    diagnostics.extend(errors);
 }
 /// A Typst diagnostic as ours, pointing at its place: in the generated source (written to
 /// `out/`), or in a template such as `templates/style.typ`, which is then registered with
