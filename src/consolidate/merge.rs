@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::consolidate::cluster::{Constraints, cluster};
+use crate::consolidate::cluster::{Constraints, NearMiss, cluster};
 use crate::consolidate::editorial::{Reference, Sketch};
 use crate::consolidate::lexicon::Lexicon;
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
@@ -367,9 +367,8 @@ pub fn consolidate_entries(
     for (position, (cluster_index, _)) in built.iter().enumerate() {
         position_of_cluster[*cluster_index] = position;
     }
-    let suggestions = clustering
-        .near_misses
-        .iter()
+    let suggestions = most_likely_first(&clustering.near_misses, clustering.clusters.len())
+        .into_iter()
         .map(|miss| {
             let (ca, cb) = miss.clusters;
             let (pa, pb) = (position_of_cluster[ca], position_of_cluster[cb]);
@@ -391,8 +390,7 @@ pub fn consolidate_entries(
                 similarity: miss.similarity,
             }
         })
-        // The most likely first, and no more than one per original entry: a list the editors
-        // can get through.
+        // No more than one per original entry: a list the editors can get through.
         .take(entry_count)
         .collect();
     Consolidated {
@@ -402,6 +400,31 @@ pub fn consolidate_entries(
         threshold,
         suggest_from,
     }
+}
+
+/// The near-misses, most likely right first: each is ranked from both its sides, by how
+/// many of each cluster's near-misses are more similar, so that two clusters that are each
+/// other's nearest come before a pair that is more similar but where one side has closer
+/// matches elsewhere. Freely worded entries on one concern share few words and score low, but
+/// are still each other's best match; a global order by similarity filled the list with pairs
+/// that share a frame ("better understand X", "better understand Y") and scored higher.
+fn most_likely_first(near_misses: &[NearMiss], clusters: usize) -> Vec<&NearMiss> {
+    // `near_misses` comes most similar first, so counting as we go gives each side's rank.
+    let mut seen = vec![0usize; clusters];
+    let mut ranked: Vec<(usize, usize, &NearMiss)> = near_misses
+        .iter()
+        .enumerate()
+        .map(|(order, miss)| {
+            let (a, b) = miss.clusters;
+            let rank = (seen[a], seen[b]);
+            seen[a] += 1;
+            seen[b] += 1;
+            let key = rank.0 + rank.1;
+            (key, order, miss)
+        })
+        .collect();
+    ranked.sort_by_key(|&(key, order, _)| (key, order));
+    ranked.into_iter().map(|(_, _, miss)| miss).collect()
 }
 
 /// The entries that are exact copies of an earlier one for everything the similarity sees
@@ -564,6 +587,27 @@ pub fn check_nothing_lost(project: &Project, consolidated: &Consolidated) -> Res
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn two_clusters_that_are_each_others_nearest_are_suggested_before_a_closer_pair_of_hubs() {
+        let miss = |a, b, similarity| NearMiss {
+            clusters: (a, b),
+            pair: (a, b),
+            similarity,
+        };
+        // Most similar first, as clustering gives them.
+        let near_misses = [
+            miss(0, 1, 0.9),
+            miss(0, 2, 0.8),
+            miss(1, 2, 0.7),
+            miss(3, 4, 0.3),
+        ];
+        let order: Vec<(usize, usize)> = most_likely_first(&near_misses, 5)
+            .iter()
+            .map(|m| m.clusters)
+            .collect();
+        assert_eq!(order, [(0, 1), (3, 4), (0, 2), (1, 2)]);
+    }
 
     fn entry(kind: EntryKind, region: &str, line: usize, text: &str, agenda: &[i64]) -> Entry {
         Entry {

@@ -209,7 +209,7 @@ pub struct LexiconSettings {
     /// process on another theme may set `builtin = false` and bring its own.
     #[serde(default = "yes")]
     pub builtin: bool,
-    /// Concept groups: each term (a word or a phrase of up to four words) counts as the
+    /// Concept groups: each term (a word or a phrase of up to eight words of meaning) counts as the
     /// concept. A concept whose id the shipped lexicon has gains these terms.
     #[serde(default)]
     #[schemars(with = "Vec<Concept>")]
@@ -267,7 +267,7 @@ pub struct DedupSettings {
     /// Entries at least this similar (0 to 1) merge automatically: a group of entries merges
     /// when they are this similar on average and every two of them at least 0.8 of it.
     #[serde(default = "default_threshold")]
-    #[schemars(with = "f64", example = 0.37)]
+    #[schemars(with = "f64", example = 0.43)]
     pub threshold: Spanned<f64>,
     /// Pairs from this similarity up to the threshold are shown by `consolidate review` as
     /// suggestions for the editors.
@@ -289,7 +289,7 @@ pub struct DedupSettings {
 }
 
 /// The default [`DedupSettings::threshold`].
-pub const DEFAULT_THRESHOLD: f64 = 0.37;
+pub const DEFAULT_THRESHOLD: f64 = 0.43;
 /// The default [`DedupSettings::suggest_from`].
 pub const DEFAULT_SUGGEST_FROM: f64 = 0.2;
 
