@@ -192,7 +192,7 @@ mod tests {
         let texts: Vec<&str> = first.entries.iter().map(|e| e.text.as_str()).collect();
         assert_eq!(texts, ["Wage theft", "Inspections"]);
         assert_eq!(preview.cross_cutting[0].text, "Everywhere");
-        assert_eq!(preview.cross_cutting[0].line, 9);
+        assert_eq!(preview.cross_cutting[0].line, 10);
     }
 
     #[test]
