@@ -127,6 +127,14 @@ const edited = await shown(rulesPage);
 if (edited.diagnostics.some((d) => d.code === "E004")) fail("typing the right key did not clear E004");
 else console.log("ok typing the right key clears E004: " + edited.summary);
 
+// Saving: the download holds the text as edited, under the file's name.
+const [download] = await Promise.all([rulesPage.waitForEvent("download"), rulesPage.click("#save")]);
+const saved = fs.readFileSync(await download.path(), "utf8");
+const inEditor = await rulesPage.inputValue("#editor");
+if (saved !== inEditor || download.suggestedFilename() !== "e004-unknown-key.toml" || !saved.includes("strategies =")) {
+  fail(`the saved file (${download.suggestedFilename()}) is not the edited text`);
+} else console.log("ok the saved file is the edited text, as " + download.suggestedFilename());
+
 // The shipped project: a preview once clean, the timings, and three problems for the picture.
 const shippedPage = await open(path.join(work, "shipped/validator.html"));
 const usCanada = path.resolve("regions/us-canada.toml");
@@ -187,9 +195,11 @@ if (screenshot) {
 
 // Nothing but the pages themselves was requested.
 const pages = new Set(["rules", "shipped"].map((d) => pathToFileURL(path.join(work, d, "validator.html")).href));
-const other = requests.filter((url) => !pages.has(url));
+// (A saved file is a blob: URL, made from memory in the page: no request leaves the browser.)
+const local = (url) => pages.has(url) || url.startsWith("blob:");
+const other = requests.filter((url) => !local(url));
 if (other.length) fail("the page made requests: " + other.join(", "));
-else console.log(`ok no request but the ${requests.length} page loads`);
+else console.log(`ok no request but the 2 page loads (${requests.length - 2} blob: downloads)`);
 
 // And the policy holds when something tries: a fetch is refused before it leaves the browser.
 const probe = await shippedPage.evaluate(async () => {
@@ -200,7 +210,7 @@ const probe = await shippedPage.evaluate(async () => {
   await new Promise((r) => setTimeout(r, 100));
   return { violated, refused };
 });
-const probeRequests = requests.filter((url) => !pages.has(url));
+const probeRequests = requests.filter((url) => !local(url));
 if (!probe.refused || !probe.violated || probeRequests.length) fail("a fetch from the page was not refused: " + JSON.stringify(probe));
 else console.log("ok a fetch from the page is refused by its Content-Security-Policy");
 const unexpected = problems.filter((p) => !p.includes("example.org") && !p.includes("Content Security Policy"));
