@@ -72,6 +72,13 @@ pub(crate) enum Command {
         #[arg(long, value_name = "DIR")]
         font_path: Vec<PathBuf>,
     },
+    /// Write out/validator.html: one page that checks a submission in the browser, offline,
+    /// with this project's report.toml; staff send it to the hosts.
+    Validator {
+        /// Where to write the page [default: ROOT/out].
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
     /// Print the JSON Schema of a submission, for editors' completion and checking.
     Schema,
     /// Print a shell completion script: bash, zsh, fish, elvish or powershell.

@@ -54,6 +54,7 @@ pub fn run() -> ExitCode {
         Command::Review { format, list } => run_review(&root, format, list, out),
         Command::Watch { build } => build_options(root, build, None).map(|o| run_watch(&o, out)),
         Command::Fonts { font_path } => run_fonts(&font_path),
+        Command::Validator { out: dir } => run_validator(&root, dir, out),
         Command::Schema => {
             print!("{}", consolidate::input::schema::submission_schema_text());
             Ok(ExitCode::SUCCESS)
@@ -189,6 +190,18 @@ fn run_init(root: &Path, id: &str, out: Output) -> Result<ExitCode, Error> {
         eprintln!(
             "next: replace the examples, then run `consolidate validate {}`",
             shown(&done.submission)
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_validator(root: &Path, dir: Option<PathBuf>, out: Output) -> Result<ExitCode, Error> {
+    let dir = dir.unwrap_or_else(|| root.join("out"));
+    let page = consolidate::pipeline::validator::write_validator(root, &dir)?;
+    if !out.quiet {
+        eprintln!(
+            "wrote {}: send it to the hosts; it checks a submission in any current browser, offline, and sends nothing",
+            shown(&page)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -456,31 +456,7 @@ pub fn region_codes(submissions: &[Submission]) -> BTreeMap<String, String> {
     codes
 }
 
-/// A label from a region's name: the initials of its words ("Latin America and the
-/// Caribbean" → "LAC"), or the first three letters of a one-word name ("Africa" → "AFR").
-#[must_use]
-pub fn derived_code(name: &str) -> String {
-    const MINOR: [&str; 8] = ["and", "the", "of", "&", "y", "et", "de", "la"];
-    let words: Vec<String> = name
-        .split(|c: char| c.is_whitespace() || c == '-' || c == ',')
-        .map(|w| {
-            w.chars()
-                .filter(|c| c.is_alphanumeric())
-                .collect::<String>()
-        })
-        .filter(|w| !w.is_empty() && !MINOR.contains(&w.to_lowercase().as_str()))
-        .collect();
-    let code: String = match words.as_slice() {
-        [] => "REG".to_owned(),
-        [one] => one.chars().take(3).collect(),
-        many => many
-            .iter()
-            .filter_map(|w| w.chars().next())
-            .take(4)
-            .collect(),
-    };
-    code.to_uppercase()
-}
+pub use crate::model::project::derived_code;
 
 /// A language tag in words, in English and in the language itself, for the common ones. The
 /// name in its own script is given only where the bundled fonts can print it: a label the
