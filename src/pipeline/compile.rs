@@ -205,14 +205,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
 
     let templates = Templates::load(&options.root)?;
     let fonts = FontSet::with_paths(&options.font_paths)?;
-    diagnostics.extend(fonts.unreadable.iter().map(|file| {
-        Diagnostic::without_span(
-            Code::TypesetterWarning,
-            file.display().to_string(),
-            "this file holds no font the typesetter can read; it is skipped",
-        )
-        .with_help("replace it with an undamaged copy of the font, or remove it from the folder")
-    }));
+    diagnostics.extend(unreadable_fonts(&fonts));
     let standards = standards_for(options, project, &fonts, &mut diagnostics);
     prepared.keep_in_scope(&mut diagnostics);
     let creation = creation_date(options, project);
@@ -228,13 +221,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
             creation,
         ),
     })?;
-    // Proofs live in a folder of their own, so that no id (`report`, `report-print`) can
-    // name a proof that overwrites one of the report's outputs.
-    let folder = match proof {
-        None => options.out.clone(),
-        Some(_) => options.out.join(PROOFS_FOLDER),
-    };
-    let stem = proof.map_or("report", |s| s.id.as_str());
+    let (folder, stem) = edition_place(options, proof);
     let typ_path = folder.join(format!("{stem}.typ"));
     let world = report_world(options, &templates, source, fonts.clone(), creation, false)?;
     let edition = timings.time(Stage::Typeset, progress, || {
@@ -281,25 +268,8 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         files.push((&print_path, copy));
     }
     timings.time(Stage::Write, progress, || write_atomically(&files))?;
-    let removed = match proof {
-        None if !options.print => remove_stale(&print_path),
-        _ => Vec::new(),
-    };
-    let stale = if proof.is_none() {
-        stale_proofs(&options.out, project)
-    } else {
-        Vec::new()
-    };
+    let (removed, stale) = stale_editions(options, project, proof, &print_path);
     let (regions, entries, merged_into) = counts(project, consolidated, proof);
-    let mut read: Vec<PathBuf> = match proof {
-        None => project
-            .submissions
-            .iter()
-            .map(|s| s.source.path.clone())
-            .collect(),
-        Some(submission) => vec![submission.source.path.clone()],
-    };
-    read.sort();
     Ok(BuildOutcome {
         diagnostics,
         pdf: pdf_path,
@@ -310,10 +280,70 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         entries,
         consolidated: merged_into,
         timings,
-        read: regions_read(&read),
+        read: read_line(project, proof),
         removed,
         stale,
     })
+}
+
+/// The folder and file stem of an edition. Proofs live in a folder of their own, so that no
+/// id (`report`, `report-print`) can name a proof that overwrites one of the report's outputs.
+fn edition_place(options: &BuildOptions, proof: Option<&Submission>) -> (PathBuf, String) {
+    match proof {
+        None => (options.out.clone(), "report".to_owned()),
+        Some(submission) => (options.out.join(PROOFS_FOLDER), submission.id.clone()),
+    }
+}
+
+/// After the report is written: the printer's copy of an older report removed (unless this
+/// build made a new one), and the proofs older than their submissions named.
+fn stale_editions(
+    options: &BuildOptions,
+    project: &Project,
+    proof: Option<&Submission>,
+    print_path: &Path,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    if proof.is_some() {
+        return (Vec::new(), Vec::new());
+    }
+    let removed = if options.print {
+        Vec::new()
+    } else {
+        remove_stale(print_path)
+    };
+    (removed, stale_proofs(&options.out, project))
+}
+
+/// The line naming the submissions a build read: all of them, or the proof's own.
+fn read_line(project: &Project, proof: Option<&Submission>) -> String {
+    let mut read: Vec<PathBuf> = match proof {
+        None => project
+            .submissions
+            .iter()
+            .map(|s| s.source.path.clone())
+            .collect(),
+        Some(submission) => vec![submission.source.path.clone()],
+    };
+    read.sort();
+    regions_read(&read)
+}
+
+/// W006 for each file of the font folders that holds no font: skipped, but not in silence.
+fn unreadable_fonts(fonts: &FontSet) -> Vec<Diagnostic> {
+    fonts
+        .unreadable
+        .iter()
+        .map(|file| {
+            Diagnostic::without_span(
+                Code::TypesetterWarning,
+                file.display().to_string(),
+                "this file holds no font the typesetter can read; it is skipped",
+            )
+            .with_help(
+                "replace it with an undamaged copy of the font, or remove it from the folder",
+            )
+        })
+        .collect()
 }
 
 /// How many regions and entries went in, and how many consolidated entries came out; a proof
