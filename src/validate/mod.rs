@@ -23,10 +23,10 @@ use unicode_normalization::UnicodeNormalization;
 /// usually hold several entries that should be split.
 pub const LONG_ENTRY_CHARS: usize = 600;
 
-/// The hard limit on an entry's length (E024). Typesetting time grows faster than the length
-/// of one paragraph, and one entry of a megabyte did not finish; the limit is set from a
-/// measurement of the release build so that the longest allowed entry typesets in about a
-/// second, far beyond any real entry, which is a sentence or a short paragraph.
+/// The hard limit on an entry's length (E024). Typesetting one paragraph takes longer the
+/// longer it is, and an entry of a megabyte never finished; the limit was chosen by timing
+/// builds of entries of growing length, so that the longest allowed one still builds quickly.
+/// It is far beyond any real entry, which is a sentence or a short paragraph.
 pub const MAX_ENTRY_CHARS: usize = 10_000;
 
 /// Runs every rule over the project and adds what they find.
