@@ -350,3 +350,29 @@ fn crlf_bom_and_utf16_variants_of_every_fixture_read_the_same() {
         "{checked} fixtures, {prepared_ones} valid"
     );
 }
+
+#[test]
+fn suggest_from_never_changes_what_merges_in_random_projects() {
+    let default = DedupSettings::default();
+    let mut highest = DedupSettings::default();
+    highest.suggest_from = toml::Spanned::new(0..0, highest.threshold());
+    let editorial = Editorial::default();
+    for seed in 1..=200u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (entries, regions) = random_entries(&mut rng);
+        let run = |settings: &DedupSettings| {
+            consolidate_entries(
+                entries.clone(),
+                &regions,
+                settings,
+                &LexiconSettings::default(),
+                &editorial,
+            )
+        };
+        assert_eq!(
+            clusters(&run(&default)),
+            clusters(&run(&highest)),
+            "seed {seed}: suggest_from = threshold changed what merges"
+        );
+    }
+}
