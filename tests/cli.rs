@@ -292,7 +292,8 @@ fn timings_name_every_stage() {
     );
     assert_eq!(
         timed_stages(&["validate", "--timings", "--root", root]),
-        ["load", "validate", "total"]
+        // The whole project's validation applies the editors' decisions, as `build` does.
+        ["load", "validate", "merge", "total"]
     );
 }
 
@@ -418,5 +419,56 @@ fn review_prints_json_for_tools_and_text_for_people() {
     assert!(
         text.contains("to merge them, add to `merge = [` in editorial.toml:"),
         "{text}"
+    );
+}
+
+#[test]
+fn review_json_with_a_broken_editorial_file_is_still_json() {
+    let root = copy_project(&fixture("consolidation"), "cli-review-broken");
+    std::fs::write(
+        root.join("editorial.toml"),
+        "merge = [[\"north:issue:1\"]]\nmerge = 1\n",
+    )
+    .unwrap();
+    let output = consolidate(&[
+        "review",
+        "--root",
+        root.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(output.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stdout)));
+    let problems = json["diagnostics"].as_array().unwrap();
+    assert!(!problems.is_empty());
+    assert!(
+        problems.iter().all(|d| d["file"] == "editorial.toml"),
+        "{json}"
+    );
+    assert!(json["errors"].as_u64().unwrap() >= 1);
+}
+
+#[test]
+fn init_refuses_a_folder_that_is_not_a_project_and_never_overwrites() {
+    let root = scratch("cli-init");
+    let output = consolidate(&["init", "west-asia", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("no report.toml"), "{stderr}");
+    assert!(
+        std::fs::read_dir(&root).unwrap().next().is_none(),
+        "nothing is created under a folder that is not a project"
+    );
+    std::fs::copy(repo_root().join("report.toml"), root.join("report.toml")).unwrap();
+    let output = consolidate(&["init", "west-asia", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    std::fs::write(root.join("regions/west-asia.toml"), "mine").unwrap();
+    let output = consolidate(&["init", "west-asia", "--root", root.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert_eq!(
+        std::fs::read_to_string(root.join("regions/west-asia.toml")).unwrap(),
+        "mine"
     );
 }

@@ -321,6 +321,32 @@ fn malformed_and_conflicting_decisions_are_errors_with_their_place() {
     .unwrap();
     let diagnostics = failure(&root);
     insta::assert_snapshot!("bad_decisions", diagnostics.render_human(false));
+    // `validate` finds the same problems, so that a project it passes builds.
+    let validated = consolidate::pipeline::prepare::validate(&root, &[], false).unwrap();
+    let codes = |d: &Diagnostics| {
+        let mut codes: Vec<(String, String)> = d
+            .diagnostics
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| (d.code.to_string(), d.file.clone()))
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&validated), codes(&diagnostics));
+    assert!(codes(&validated).iter().any(|(c, _)| c == "E016"));
+    assert!(codes(&validated).iter().any(|(c, _)| c == "E017"));
+    // And a key given twice, which only the parser sees.
+    std::fs::write(root.join("editorial.toml"), "merge = []\nmerge = []\n").unwrap();
+    let validated = consolidate::pipeline::prepare::validate(&root, &[], false).unwrap();
+    assert!(
+        validated
+            .diagnostics
+            .iter()
+            .any(|d| d.file == "editorial.toml" && d.message.contains("duplicate key")),
+        "{}",
+        validated.render_human(false)
+    );
 }
 
 #[test]
@@ -457,4 +483,61 @@ fn a_concept_added_in_report_toml_brings_its_terms_together_in_the_review() {
         after.diagnostics
     );
     assert!(suggested_or_merged(&after), "the new concept joins them");
+}
+
+/// The merged groups of a project, as the sorted texts of each consolidated entry's sources.
+fn merged_groups(prepared: &Prepared) -> Vec<Vec<String>> {
+    let mut groups: Vec<Vec<String>> = prepared
+        .consolidated
+        .entries
+        .iter()
+        .map(|e| {
+            let mut texts: Vec<String> = e.sources.iter().map(|s| s.text.clone()).collect();
+            texts.sort();
+            texts
+        })
+        .collect();
+    groups.sort();
+    groups
+}
+
+#[test]
+fn suggest_from_changes_the_suggestions_but_never_what_merges() {
+    // The shipped 2013 project: seven regions with many merges. Its threshold is the default.
+    let base = copy_project(&repo_root(), "suggest-from");
+    let default = prepared(&base);
+    let groups = merged_groups(&default);
+    assert!(
+        groups.iter().any(|g| g.len() > 1),
+        "the project has merges to lose"
+    );
+    let threshold = consolidate::model::DEFAULT_THRESHOLD;
+    let report = std::fs::read_to_string(base.join("report.toml")).unwrap();
+    let mut suggestions = Vec::new();
+    for suggest_from in [0.05, 0.3, 0.8 * threshold + 0.01, threshold] {
+        std::fs::write(
+            base.join("report.toml"),
+            format!("{report}\n[dedup]\nsuggest_from = {suggest_from}\n"),
+        )
+        .unwrap();
+        let with = prepared(&base);
+        assert_eq!(
+            merged_groups(&with),
+            groups,
+            "suggest_from = {suggest_from} changed what merges"
+        );
+        assert!(
+            with.consolidated
+                .suggestions
+                .iter()
+                .all(|s| s.similarity
+                    >= suggest_from * consolidate::consolidate::merge::NEAREST_FLOOR),
+            "suggest_from = {suggest_from} still filters what is shown"
+        );
+        suggestions.push(with.consolidated.suggestions.len());
+    }
+    assert!(
+        suggestions.first() > suggestions.last(),
+        "a higher suggest_from shows fewer suggestions: {suggestions:?}"
+    );
 }

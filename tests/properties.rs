@@ -261,3 +261,118 @@ fn projects_on_disk_consolidate_the_same_after_their_entries_are_reordered() {
         );
     }
 }
+
+/// A file's text as Windows editors save it: each variant must read exactly as the original.
+fn encodings(text: &str) -> Vec<(&'static str, Vec<u8>)> {
+    let crlf = text.replace('\n', "\r\n");
+    let utf16 = |bom: [u8; 2], unit: fn(u16) -> [u8; 2]| -> Vec<u8> {
+        bom.into_iter()
+            .chain(crlf.encode_utf16().flat_map(unit))
+            .collect()
+    };
+    vec![
+        ("crlf", crlf.clone().into_bytes()),
+        (
+            "bom",
+            [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat(),
+        ),
+        (
+            "bom-crlf",
+            [b"\xEF\xBB\xBF".as_slice(), crlf.as_bytes()].concat(),
+        ),
+        ("utf16le", utf16([0xFF, 0xFE], u16::to_le_bytes)),
+        ("utf16be", utf16([0xFE, 0xFF], u16::to_be_bytes)),
+    ]
+}
+
+/// Rewrites every .toml file of a project (report.toml, regions/, editorial.toml) in one
+/// encoding variant.
+fn rewrite_project(root: &std::path::Path, variant: usize) {
+    let mut files = vec![root.join("report.toml")];
+    for entry in std::fs::read_dir(root.join("regions")).unwrap() {
+        files.push(entry.unwrap().path());
+    }
+    for file in files {
+        if file.extension().is_some_and(|e| e == "toml") {
+            let text = std::fs::read_to_string(&file).unwrap();
+            std::fs::write(&file, &encodings(&text)[variant].1).unwrap();
+        }
+    }
+}
+
+/// What a user sees of a project: the consolidated JSON when it prepares, and the diagnostics
+/// of `validate` with their lines and columns.
+fn seen(root: &std::path::Path) -> (String, serde_json::Value) {
+    let json = match prepare(root, false) {
+        Ok(prepared) => consolidate::pipeline::write::consolidated_json(
+            &prepared.project,
+            &prepared.consolidated,
+        )
+        .unwrap(),
+        Err(consolidate::Error::Input(_)) => String::new(),
+        Err(other) => panic!("{other}"),
+    };
+    let diagnostics = consolidate::pipeline::prepare::validate(root, &[], false).unwrap();
+    (json, diagnostics.to_json())
+}
+
+#[test]
+fn crlf_bom_and_utf16_variants_of_every_fixture_read_the_same() {
+    let fixtures = std::fs::read_dir(repo_root().join("tests/fixtures")).unwrap();
+    let mut checked = 0;
+    let mut prepared_ones = 0;
+    for fixture in fixtures {
+        let path = fixture.unwrap().path();
+        if !path.join("report.toml").is_file() || !path.join("regions").is_dir() {
+            continue;
+        }
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let original = copy_project(&path, &format!("encodings-{name}"));
+        let expected = seen(&original);
+        prepared_ones += usize::from(!expected.0.is_empty());
+        for (variant, (label, _)) in encodings("").iter().enumerate() {
+            let root = copy_project(&path, &format!("encodings-{name}-{label}"));
+            rewrite_project(&root, variant);
+            let (json, diagnostics) = seen(&root);
+            assert_eq!(
+                json, expected.0,
+                "{name} as {label}: consolidated.json differs"
+            );
+            assert_eq!(
+                diagnostics, expected.1,
+                "{name} as {label}: diagnostics differ"
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 5 && prepared_ones >= 3,
+        "{checked} fixtures, {prepared_ones} valid"
+    );
+}
+
+#[test]
+fn suggest_from_never_changes_what_merges_in_random_projects() {
+    let default = DedupSettings::default();
+    let mut highest = DedupSettings::default();
+    highest.suggest_from = toml::Spanned::new(0..0, highest.threshold());
+    let editorial = Editorial::default();
+    for seed in 1..=200u64 {
+        let mut rng = Rng(seed.wrapping_mul(0x9E37_79B9_7F4A_7C15));
+        let (entries, regions) = random_entries(&mut rng);
+        let run = |settings: &DedupSettings| {
+            consolidate_entries(
+                entries.clone(),
+                &regions,
+                settings,
+                &LexiconSettings::default(),
+                &editorial,
+            )
+        };
+        assert_eq!(
+            clusters(&run(&default)),
+            clusters(&run(&highest)),
+            "seed {seed}: suggest_from = threshold changed what merges"
+        );
+    }
+}

@@ -239,6 +239,19 @@ fn pdf_standards_can_be_chosen() {
     };
     assert!(message.contains("`pdfa`"), "{message}");
     assert!(hint.unwrap().contains("a-2a"));
+    // An empty list is not a silent `none`, and `none` with a standard says why it fails.
+    for empty in ["", " , "] {
+        let Err(Error::Usage { message, hint }) = PdfProfile::parse(empty) else {
+            panic!("an empty list {empty:?} is refused");
+        };
+        assert!(message.contains("no standard"), "{message}");
+        assert!(hint.unwrap().contains("`none`"));
+    }
+    let Err(Error::Usage { message, hint }) = PdfProfile::parse("none,a-2b") else {
+        panic!("`none` with a standard is refused");
+    };
+    assert!(message.contains("`none` cannot be combined"), "{message}");
+    assert!(hint.unwrap().contains("`none` alone"));
 }
 
 /// The XMP packet, or nothing when the document has none.
@@ -288,7 +301,7 @@ fn region_proof_is_that_submission_alone() {
     let root = copy_project(&fixture("minimal"), "publication-proof");
     let out = root.join("out");
     let outcome = build_with(&root, &out, |o| o.region = Some("north".to_owned())).unwrap();
-    assert_eq!(outcome.pdf, out.join("north.pdf"));
+    assert_eq!(outcome.pdf, out.join("proofs/north.pdf"));
     assert_eq!(outcome.proof.as_deref(), Some("north"));
     assert_eq!(outcome.account(), "proof of north: 3 entries");
     assert!(
@@ -296,7 +309,7 @@ fn region_proof_is_that_submission_alone() {
         "a proof builds only the proof"
     );
 
-    let bytes = std::fs::read(out.join("north.pdf")).unwrap();
+    let bytes = std::fs::read(out.join("proofs/north.pdf")).unwrap();
     let text = pdf_text(&bytes);
     for entry in [
         "Recruitment fees charged to workers",
@@ -325,7 +338,7 @@ fn region_proof_is_that_submission_alone() {
         text.contains(&squash("Wage theft Filed under agenda point 1 STRATEGIES")),
         "{text}"
     );
-    let doc = open(&out.join("north.pdf"));
+    let doc = open(&out.join("proofs/north.pdf"));
     assert_eq!(text_of_title(&doc), "Proof: North");
     assert!(xmp(&doc).contains("<pdfaid:part>2</pdfaid:part>"));
 
@@ -450,6 +463,10 @@ fn a_character_no_font_has_is_a_warning_naming_text_and_font() {
         .find(|d| d["file"] == "regions/east.toml")
         .map(|d| d["line"].as_u64());
     assert_eq!(line, Some(Some(13)), "the line of the original");
+    assert!(
+        warnings.iter().all(|d| !d.file.is_empty()),
+        "every W007 names its file: {warnings:#?}"
+    );
     // PDF/A and PDF/UA refuse such characters, so the PDF is written without them, and says so.
     assert!(
         warnings
@@ -542,7 +559,7 @@ fn command_line_editions_and_their_usage_errors() {
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert_eq!(output.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("proof of south: 3 entries"), "{stderr}");
-    assert!(root.join("out/south.pdf").is_file());
+    assert!(root.join("out/proofs/south.pdf").is_file());
 
     let output = consolidate(&["build", "--root", root_arg, "--print"]);
     let stderr = String::from_utf8(output.stderr).unwrap();
@@ -622,19 +639,211 @@ fn an_error_in_the_style_points_at_its_line_and_the_call() {
     let Err(Error::Input(diagnostics)) = build(&root, &root.join("out")) else {
         panic!("a broken style fails the build");
     };
-    let error = &diagnostics.diagnostics[0];
+    let error = diagnostics
+        .diagnostics
+        .iter()
+        .find(|d| d.file == "templates/style.typ")
+        .expect("an error in the style");
     assert_eq!(error.code, Code::Typesetting);
-    assert_eq!(error.file, "templates/style.typ");
     assert!(
         error.message.contains("cannot add content and integer"),
         "{}",
         error.message
     );
-    assert_eq!(error.related[0].file, "out/report.typ");
+    // The call is in the source that failed, written where the message says.
+    assert_eq!(error.related[0].file, "out/report.failed.typ");
     assert_eq!(error.related[0].message, "called from here");
     let json = diagnostics.to_json();
+    let in_style = json["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["file"] == "templates/style.typ")
+        .unwrap();
+    assert!(in_style["line"].as_u64().unwrap() > 1, "{json}");
+}
+
+#[test]
+#[cfg(unix)]
+fn a_link_in_templates_cannot_reach_outside_and_font_folders_are_read_safely() {
+    use std::os::unix::fs::symlink;
+    // A template that reads a file through a link pointing out of templates/.
+    let root = copy_project(&fixture("minimal"), "publication-sandbox");
+    let secret = scratch("publication-secret").join("secret.txt");
+    std::fs::write(&secret, "TOP-SECRET-TEXT").unwrap();
+    let templates = root.join("templates");
+    std::fs::create_dir_all(&templates).unwrap();
+    symlink(&secret, templates.join("leak.txt")).unwrap();
+    // The built-in style, and a read through the link when it is imported.
+    let style = std::fs::read_to_string(repo_root().join("templates/style.typ")).unwrap();
+    std::fs::write(
+        templates.join("style.typ"),
+        format!("{style}\n#let leaked = read(\"leak.txt\")\n"),
+    )
+    .unwrap();
+    let out = root.join("out");
+    match build(&root, &out) {
+        Err(Error::Input(diagnostics)) => {
+            let human = diagnostics.render_human(false);
+            assert!(!human.contains("TOP-SECRET-TEXT"), "{human}");
+            assert!(
+                diagnostics
+                    .diagnostics
+                    .iter()
+                    .any(|d| d.code == Code::Typesetting),
+                "{human}"
+            );
+        }
+        Err(other) => panic!("{other}"),
+        Ok(_) => {
+            let text = pdf_text(&std::fs::read(out.join("report.pdf")).unwrap());
+            panic!("the link was followed out of templates/: {text}");
+        }
+    }
+    // A file inside templates/ is still readable through a link that stays inside.
+    std::fs::write(templates.join("inside.txt"), "INSIDE-TEXT").unwrap();
+    std::fs::remove_file(templates.join("leak.txt")).unwrap();
+    symlink(templates.join("inside.txt"), templates.join("leak.txt")).unwrap();
+    build(&root, &out).expect("a link within templates/ is fine");
+
+    // A font folder that links back to itself, and a damaged font in it.
+    let fonts = scratch("publication-font-loop");
+    symlink(&fonts, fonts.join("loop")).unwrap();
+    std::fs::write(fonts.join("broken.ttf"), b"not a font at all").unwrap();
+    let set = consolidate::publish::fonts::FontSet::with_paths(std::slice::from_ref(&fonts))
+        .expect("a loop ends");
+    assert_eq!(set.unreadable, [fonts.join("broken.ttf")]);
+    let outcome = build_with(
+        &fixture("minimal"),
+        &scratch("publication-font-warn"),
+        |o| {
+            o.font_paths = vec![fonts.clone()];
+        },
+    )
+    .unwrap();
     assert!(
-        json["diagnostics"][0]["line"].as_u64().unwrap() > 1,
-        "{json}"
+        outcome
+            .diagnostics
+            .diagnostics
+            .iter()
+            .any(|d| { d.code == Code::TypesetterWarning && d.file.ends_with("broken.ttf") }),
+        "{}",
+        outcome.diagnostics.render_human(false)
     );
+}
+
+#[test]
+fn editions_never_overwrite_each_other_and_stale_ones_are_named() {
+    let root = copy_project(&fixture("minimal"), "publication-editions");
+    let root_arg = root.to_str().unwrap();
+    let out = root.join("out");
+    // A region whose id is the report's own name.
+    let north = root.join("regions/north.toml");
+    let text = std::fs::read_to_string(&north).unwrap();
+    std::fs::write(
+        &north,
+        text.replace("region = \"North\"", "id = \"report\"\nregion = \"North\""),
+    )
+    .unwrap();
+
+    let output = consolidate(&["build", "--root", root_arg, "--print"]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("read 2 regions: north, south"), "{stderr}");
+    let report = std::fs::read(out.join("report.pdf")).unwrap();
+    for id in ["report", "report-print"] {
+        let output = consolidate(&["build", "--root", root_arg, "--region", id]);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if id == "report" {
+            assert_eq!(output.status.code(), Some(0), "{stderr}");
+            assert!(out.join("proofs/report.pdf").is_file(), "{stderr}");
+        }
+        assert_eq!(
+            std::fs::read(out.join("report.pdf")).unwrap(),
+            report,
+            "--region {id} left the report alone"
+        );
+        assert!(out.join("report-print.pdf").is_file());
+    }
+
+    // A plain build after --print removes the printer's copy of the older report, and says so.
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let text = std::fs::read_to_string(&north).unwrap();
+    std::fs::write(&north, text.replace("To meet", "To meet again")).unwrap();
+    let output = consolidate(&["build", "--root", root_arg]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(!out.join("report-print.pdf").exists(), "{stderr}");
+    assert!(stderr.contains("removed"), "{stderr}");
+    assert!(stderr.contains("report-print.pdf"), "{stderr}");
+    // The proof made before north.toml changed is named as stale.
+    assert!(stderr.contains("proofs/report.pdf is stale"), "{stderr}");
+}
+
+#[test]
+fn a_failed_typesetting_keeps_the_outputs_and_writes_its_source_where_it_says() {
+    let root = copy_project(&fixture("minimal"), "publication-failed");
+    let out = root.join("out");
+    build(&root, &out).unwrap();
+    let before: Vec<Vec<u8>> = ["report.pdf", "report.typ", "consolidated.json"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/style.typ"),
+        "#let broken = undefined-thing\n",
+    )
+    .unwrap();
+    let Err(Error::Input(diagnostics)) = build(&root, &out) else {
+        panic!("a broken style fails the build");
+    };
+    let after: Vec<Vec<u8>> = ["report.pdf", "report.typ", "consolidated.json"]
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect();
+    assert!(before == after, "the last good outputs are kept");
+    let failed = out.join("report.failed.typ");
+    assert!(failed.is_file());
+    let human = diagnostics.render_human(false);
+    assert!(
+        human.contains("report.failed.typ"),
+        "the message says where the failing source is: {human}"
+    );
+    assert!(
+        diagnostics
+            .diagnostics
+            .iter()
+            .all(|d| !d.file.ends_with("report.typ")),
+        "{human}"
+    );
+}
+
+#[test]
+fn a_proof_of_an_id_two_files_use_stops_on_e008() {
+    let root = copy_project(&fixture("minimal"), "publication-duplicate-id");
+    for file in ["north", "south"] {
+        let path = root.join(format!("regions/{file}.toml"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            text.replacen("[consultation]\n", "[consultation]\nid = \"small\"\n", 1),
+        )
+        .unwrap();
+    }
+    let out = root.join("out");
+    let Err(Error::Input(diagnostics)) =
+        build_with(&root, &out, |o| o.region = Some("small".to_owned()))
+    else {
+        panic!("two files with one id cannot be proofed as one");
+    };
+    assert!(
+        diagnostics
+            .diagnostics
+            .iter()
+            .any(|d| d.code == Code::DuplicateId),
+        "{}",
+        diagnostics.render_human(false)
+    );
+    assert!(!out.join("proofs/small.pdf").exists());
 }

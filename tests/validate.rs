@@ -158,11 +158,43 @@ fn init_writes_a_skeleton_that_validates() {
     assert!(done.schema.is_some_and(|s| s.is_file()));
     let diagnostics = check(&root, std::slice::from_ref(&done.submission));
     assert_eq!(
-        diagnostics.diagnostics.len(),
+        diagnostics.errors(),
         0,
         "{}",
         diagnostics.render_human(false)
     );
+    // Every example left in it is named, so that none reaches the report unnoticed.
+    let examples: Vec<String> = diagnostics
+        .diagnostics
+        .iter()
+        .map(|d| format!("{} {}", d.code, d.message))
+        .collect();
+    assert_eq!(
+        examples.len(),
+        11,
+        "one W012 per example text: {examples:#?}"
+    );
+    assert!(
+        examples.iter().all(|e| e.starts_with("W012 ")),
+        "{examples:#?}"
+    );
+    for placeholder in [
+        "City, Country",
+        "Host organisation",
+        "Replace this with a priority issue the workshop raised",
+    ] {
+        assert!(
+            examples.iter().any(|e| e.contains(placeholder)),
+            "{placeholder} not flagged: {examples:#?}"
+        );
+    }
+    let strict = consolidate::pipeline::prepare::validate(
+        &root,
+        std::slice::from_ref(&done.submission),
+        true,
+    )
+    .unwrap();
+    assert_eq!(strict.errors(), 11, "--strict makes each an error");
     assert!(
         consolidate::input::skeleton::init(&root, "x").is_err(),
         "never overwrites a submission"
@@ -249,9 +281,16 @@ fn hostile_inputs_get_diagnostics_not_panics() {
         (
             "long-entry",
             valid
-                .replace("Wage theft", &"very long ".repeat(100_000))
+                .replace("Wage theft", &"very long ".repeat(100))
                 .into_bytes(),
             "W001",
+        ),
+        (
+            "entry-of-a-megabyte",
+            valid
+                .replace("Wage theft", &"very long ".repeat(100_000))
+                .into_bytes(),
+            "E024",
         ),
         ("empty", Vec::new(), "E006"),
     ];

@@ -118,12 +118,26 @@ fn run_build(options: &BuildOptions, timings: bool, out: Output) -> Result<ExitC
     let outcome = outcome?;
     eprint!("{}", outcome.diagnostics.render_human(out.color));
     if !out.quiet {
+        eprintln!("{}", outcome.read);
         eprintln!("{}", outcome.account());
         let pdf = shown(&outcome.pdf);
         let note = warnings_note(&outcome.diagnostics);
         eprintln!("wrote {pdf} ({} pages){note}", outcome.pages);
         if let Some(print) = &outcome.print {
             eprintln!("wrote {} (printer's copy)", shown(print));
+        }
+        for removed in &outcome.removed {
+            eprintln!(
+                "removed {} (the printer's copy of an earlier report; add --print for a new one)",
+                shown(removed)
+            );
+        }
+        for stale in &outcome.stale {
+            let id = stale.file_stem().unwrap_or_default().to_string_lossy();
+            eprintln!(
+                "note: {} is stale (its submission changed or is gone); run `consolidate build --region {id}` for a new proof",
+                shown(stale)
+            );
         }
     }
     if timings {
@@ -145,11 +159,12 @@ fn run_validate(
     let diagnostics =
         consolidate::pipeline::prepare::validate_with(root, paths, strict, &bars, &mut stages);
     bars.finish();
-    let diagnostics = diagnostics?;
+    let consolidate::pipeline::prepare::Validated { diagnostics, read } = diagnostics?;
     match format {
         Format::Human => {
             eprint!("{}", diagnostics.render_human(out.color));
             if !out.quiet {
+                eprintln!("{read}");
                 eprintln!("{}", diagnostics.summary());
             }
         }
@@ -246,6 +261,12 @@ fn run_watch(options: &BuildOptions, out: Output) -> ExitCode {
 
 fn run_fonts(font_paths: &[PathBuf]) -> Result<ExitCode, Error> {
     let fonts = consolidate::publish::fonts::FontSet::with_paths(font_paths)?;
+    for file in &fonts.unreadable {
+        eprintln!(
+            "warning: {} holds no font the typesetter can read; it is skipped",
+            shown(file)
+        );
+    }
     println!(
         "{:<22} {:<7} {:>6}  {:<10} scripts",
         "family", "style", "weight", "source"
@@ -269,7 +290,15 @@ fn run_fonts(font_paths: &[PathBuf]) -> Result<ExitCode, Error> {
 }
 
 fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<ExitCode, Error> {
-    let prepared = consolidate::pipeline::prepare::prepare(root, false)?;
+    let prepared = match consolidate::pipeline::prepare::prepare(root, false) {
+        Ok(prepared) => prepared,
+        // A tool asked for JSON gets JSON, problems included, in the shape `validate` prints.
+        Err(Error::Input(diagnostics)) if format == Format::Json => {
+            println!("{}", diagnostics.to_json());
+            return Ok(ExitCode::from(1));
+        }
+        Err(error) => return Err(error),
+    };
     let review = consolidate::consolidate::review::Review::new(
         &prepared.consolidated,
         prepared.project.submissions.len(),

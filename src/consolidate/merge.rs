@@ -17,7 +17,7 @@ use std::collections::{BTreeSet, HashMap, HashSet};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::consolidate::cluster::{Constraints, NearMiss, cluster};
+use crate::consolidate::cluster::{Constraints, LINK_FLOOR, NearMiss, cluster};
 use crate::consolidate::editorial::{Reference, Sketch};
 use crate::consolidate::lexicon::Lexicon;
 use crate::consolidate::normalise::{NormalisedText, Normaliser};
@@ -206,9 +206,24 @@ pub fn consolidate_entries(
         per_entry: NEAREST_PER_ENTRY + 1,
         eligible: |a: usize, b: usize| entries[a].region != entries[b].region,
     };
-    let scored = corpus.similar_pairs_with_nearest(&kinds, suggest_from, &nearest, adjust);
-    let pairs = keep_pairs(&scored, &entries, suggest_from);
-    let clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);
+    // Clustering needs every pair down to its linkage floor, whatever the editors are shown:
+    // `suggest_from` is a display setting and must not change what merges.
+    let listed = suggest_from.min(threshold * LINK_FLOOR);
+    let scored = corpus.similar_pairs_with_nearest(&kinds, listed, &nearest, adjust);
+    let shown: HashSet<(usize, usize)> = keep_pairs(&scored, &entries, suggest_from)
+        .into_iter()
+        .map(|(a, b, _)| (a, b))
+        .collect();
+    let pairs: Vec<(usize, usize, f64)> = scored
+        .iter()
+        .filter(|&&(a, b, score)| score >= listed || shown.contains(&(a, b)))
+        .copied()
+        .collect();
+    let mut clustering = cluster(entries.len(), &pairs, threshold, &resolved.constraints);
+    clustering.near_misses.retain(|miss| {
+        let (a, b) = miss.pair;
+        miss.similarity >= suggest_from || shown.contains(&(a, b)) || shown.contains(&(b, a))
+    });
     let mut diagnostics = resolved.diagnostics;
 
     let rank: HashMap<&str, usize> = regions

@@ -100,11 +100,16 @@ pub enum Code {
     StaleDecision,
     /// A decision in `editorial.toml` that matched an entry whose wording has changed.
     ChangedEntry,
+    /// Example text left from the skeleton `consolidate init` writes ("City, Country"), which
+    /// would print in the report as if a host had written it.
+    SkeletonText,
+    /// An entry too long to typeset in reasonable time and memory.
+    EntryTooLong,
 }
 
 impl Code {
     /// Every code, in the order of the documentation.
-    pub const ALL: [Code; 34] = [
+    pub const ALL: [Code; 36] = [
         Code::Unreadable,
         Code::Syntax,
         Code::WrongType,
@@ -139,6 +144,8 @@ impl Code {
         Code::UnknownConcept,
         Code::BadTerm,
         Code::SkippedFile,
+        Code::SkeletonText,
+        Code::EntryTooLong,
     ];
 
     /// The code as printed: `E001`, `W003`, ...
@@ -179,6 +186,8 @@ impl Code {
             Code::UnknownConcept => "E022",
             Code::BadTerm => "E023",
             Code::SkippedFile => "W011",
+            Code::SkeletonText => "W012",
+            Code::EntryTooLong => "E024",
         }
     }
 
@@ -196,7 +205,8 @@ impl Code {
             | Code::LayoutOverflow
             | Code::StaleDecision
             | Code::ChangedEntry
-            | Code::SkippedFile => Severity::Warning,
+            | Code::SkippedFile
+            | Code::SkeletonText => Severity::Warning,
             Code::Unreadable
             | Code::Syntax
             | Code::WrongType
@@ -219,7 +229,8 @@ impl Code {
             | Code::DuplicateLabel
             | Code::DuplicateAgendaPoint
             | Code::UnknownConcept
-            | Code::BadTerm => Severity::Error,
+            | Code::BadTerm
+            | Code::EntryTooLong => Severity::Error,
         }
     }
 }
@@ -531,12 +542,20 @@ fn visible(text: &str) -> String {
     out
 }
 
-/// A source file as shown with its diagnostics: [`visible`] text, and where each byte offset
-/// of the file went in it, so that carets still point at the right characters.
+/// How many characters of one source line are shown: a line of a megabyte (one long entry
+/// on one line) would otherwise be echoed whole, with a megabyte of carets under it.
+const SHOWN_LINE_CHARS: usize = 160;
+
+/// What stands for the rest of a line cut at [`SHOWN_LINE_CHARS`].
+const CUT: &str = " …";
+
+/// A source file as shown with its diagnostics: [`visible`] text, each line cut after
+/// [`SHOWN_LINE_CHARS`] characters, and where each byte offset of the file went in it, so that
+/// carets still point at the right characters (or at the cut, for those cut off).
 struct Shown {
     text: String,
     /// For each byte offset of the file (and its end), the offset in `text`; `None` when the
-    /// file had nothing to escape and offsets are the same.
+    /// file had nothing to escape or cut and offsets are the same.
     offsets: Option<Vec<usize>>,
 }
 
@@ -544,8 +563,11 @@ impl Shown {
     fn new(text: &str) -> Shown {
         let mut chars = text.chars().peekable();
         let mut any = false;
+        let mut column = 0;
         while let Some(c) = chars.next() {
             any |= acts_on_terminal(c, chars.peek().copied());
+            column = if c == '\n' { 0 } else { column + 1 };
+            any |= column > SHOWN_LINE_CHARS;
         }
         if !any {
             return Shown {
@@ -553,12 +575,27 @@ impl Shown {
                 offsets: None,
             };
         }
-        let mut shown = String::with_capacity(text.len() + 16);
+        let mut shown = String::with_capacity(text.len().min(1 << 20) + 16);
         let mut offsets = vec![0; text.len() + 1];
         let mut chars = text.char_indices().peekable();
+        let mut column = 0;
         while let Some((i, c)) = chars.next() {
+            let next = chars.peek().map(|&(_, c)| c);
+            if c == '\n' {
+                column = 0;
+            } else {
+                column += 1;
+                if column > SHOWN_LINE_CHARS {
+                    if column == SHOWN_LINE_CHARS + 1 {
+                        shown.push_str(CUT);
+                    }
+                    // Everything cut off points at the cut.
+                    offsets[i..i + c.len_utf8()].fill(shown.len() - CUT.len() + 1);
+                    continue;
+                }
+            }
             offsets[i..i + c.len_utf8()].fill(shown.len());
-            if acts_on_terminal(c, chars.peek().map(|&(_, c)| c)) {
+            if acts_on_terminal(c, next) {
                 shown.push_str(&c.escape_unicode().to_string());
             } else {
                 shown.push(c);
@@ -593,6 +630,25 @@ fn severity_word(severity: Severity) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_line_of_a_megabyte_is_shown_cut_with_its_caret() {
+        let long = "x".repeat(1 << 20);
+        let text = format!("format = 1\nkey_points = [\"{long}\"]\nend = 1\n");
+        let source = SourceFile::new("x.toml", "x.toml", text.clone());
+        let mut diagnostics = Diagnostics::default();
+        diagnostics.add_source(&source);
+        let start = text.find('"').unwrap();
+        let end = text.rfind('"').unwrap() + 1;
+        diagnostics.extend([
+            Diagnostic::new(Code::LongEntry, &source, start..end, "long"),
+            Diagnostic::new(Code::EntryTooLong, &source, end - 2..end, "the end of it"),
+        ]);
+        let human = diagnostics.render_human(false);
+        assert!(human.len() < 4_000, "{} bytes shown", human.len());
+        assert!(human.contains("key_points = [\"xxx"), "{human}");
+        assert!(human.contains(" …"), "{human}");
+    }
 
     #[test]
     fn control_characters_from_files_reach_the_terminal_escaped() {

@@ -1,6 +1,7 @@
 //! Which files make a project: `report.toml` and the submissions in `regions/`, found before
 //! anything is read, and the names files are shown by in messages.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,36 @@ pub fn display_name(root: &Path, path: &Path) -> String {
         // Outside the project (an `--out` elsewhere): the path as given.
         Err(_) => path.display().to_string(),
     }
+}
+
+/// How many regions' names [`regions_read`] shows before it only counts the rest: the line
+/// says which files were read, and stays one line for a process of thousands.
+const NAMES_SHOWN: usize = 12;
+
+/// The line `build` and `validate` print about the submissions they read, by file stem:
+/// "read 6 regions: africa, asia-pacific, …", so that a host sees at once whether a file was
+/// left out.
+#[must_use]
+pub fn regions_read(files: &[PathBuf]) -> String {
+    let names: Vec<String> = files
+        .iter()
+        .map(|f| {
+            f.file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    let word = if names.len() == 1 {
+        "region"
+    } else {
+        "regions"
+    };
+    let mut line = format!("read {} {word}: ", names.len());
+    line.push_str(&names[..names.len().min(NAMES_SHOWN)].join(", "));
+    if names.len() > NAMES_SHOWN {
+        let _ = write!(line, " and {} more", names.len() - NAMES_SHOWN);
+    }
+    line
 }
 
 /// Whether a file in `regions/` is a submission: `.toml`, and not hidden or set aside with `_`.
@@ -156,5 +187,22 @@ mod tests {
         assert!(!is_submission_file(Path::new("regions/_draft.toml")));
         assert!(!is_submission_file(Path::new("regions/.europe.toml.swp")));
         assert!(!is_submission_file(Path::new("regions/notes.txt")));
+    }
+
+    #[test]
+    fn the_regions_read_are_listed_on_one_line() {
+        let files = |n: usize| -> Vec<PathBuf> {
+            (0..n)
+                .map(|i| PathBuf::from(format!("regions/r{i:02}.toml")))
+                .collect()
+        };
+        assert_eq!(regions_read(&files(1)), "read 1 region: r00");
+        assert_eq!(regions_read(&files(3)), "read 3 regions: r00, r01, r02");
+        let many = regions_read(&files(2000));
+        assert!(
+            many.starts_with("read 2000 regions: r00, r01,")
+                && many.ends_with(", r11 and 1988 more"),
+            "{many}"
+        );
     }
 }

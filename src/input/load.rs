@@ -406,7 +406,24 @@ fn parse<T: DeserializeOwned>(
             .with_help("one slip (an unclosed quote or bracket) often causes many errors after it"),
         );
     }
-    found.extend(Checker::new(schema, source, !errors.is_empty()).check_document(&mut document));
+    // A value the parser could not read is reported once, as the syntax error: what the
+    // parser recovered in its place ("a date", "text") would only contradict it.
+    let unreadable: Vec<std::ops::Range<usize>> =
+        found.iter().filter_map(|d| d.span.clone()).collect();
+    found.extend(
+        Checker::new(schema, source, !errors.is_empty())
+            .check_document(&mut document)
+            .into_iter()
+            .filter(|d| {
+                d.code != Code::WrongType
+                    || !d.span.as_ref().is_some_and(|span| {
+                        unreadable.iter().any(|u| {
+                            u.start < span.end.max(span.start + 1)
+                                && span.start < u.end.max(u.start + 1)
+                        })
+                    })
+            }),
+    );
     match T::deserialize(toml::de::Deserializer::from(document)) {
         Ok(value) => (Some(value), found),
         Err(err) => {
@@ -422,9 +439,63 @@ fn error_span(source: &SourceFile, err: &toml::de::Error) -> std::ops::Range<usi
     err.span().unwrap_or(0..source.text.len().min(1))
 }
 
+/// The line of `source` that holds byte `offset`, without its line break.
+fn line_at(source: &SourceFile, offset: usize) -> &str {
+    let text = &source.text;
+    let offset = offset.min(text.len());
+    let start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    text.get(start..end).unwrap_or("").trim_end_matches('\r')
+}
+
+/// Typographic quotes, which word processors and phones put in place of `"` and `'`.
+const CURLY_QUOTES: [char; 8] = ['“', '”', '„', '‘', '’', '‚', '«', '»'];
+
+/// Whether the value of a `key = value` line is a date written some other way than TOML's
+/// year-month-day: `1/6/2013`, `2013-6-1`, `01.06.2013`.
+fn looks_like_a_date(line: &str) -> bool {
+    let Some((_, value)) = line.split_once('=') else {
+        return false;
+    };
+    let value = value.split('#').next().unwrap_or("").trim();
+    let parts: Vec<&str> = value.split(['-', '/', '.']).collect();
+    parts.len() == 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// The help for a syntax error whose cause shows on its line, where the parser's own words
+/// would mislead: typographic quotes, a control character, a date in another notation.
+fn help_from_line(line: &str) -> Option<String> {
+    // A typographic quote where a value starts: after `=`, `[`, `,` or `{`. One inside text
+    // in straight quotes (`"Migrants’ rights"`) is only an apostrophe.
+    let opening = line.char_indices().find(|&(i, c)| {
+        CURLY_QUOTES.contains(&c) && line[..i].trim_end().ends_with(['=', '[', ',', '{'])
+    });
+    if let Some((_, quote)) = opening {
+        return Some(format!(
+            "the text is between typographic quotes ({quote}), which TOML does not read as quotes: type straight double quotes \"...\" (turn off smart quotes in your editor)"
+        ));
+    }
+    if let Some(c) = line.chars().find(|&c| c.is_control() && c != '\t') {
+        return Some(format!(
+            "this line holds the invisible control character U+{:04X}, which is allowed nowhere in the file, not even in text: delete it (it often comes from copying out of another program)",
+            u32::from(c)
+        ));
+    }
+    looks_like_a_date(line).then(|| {
+        "write the date as year-month-day, with two digits for the month and the day and without quotes: `date = 2013-06-01`".to_owned()
+    })
+}
+
 fn syntax_diagnostic(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().to_owned();
-    let help = if message.contains("duplicate key") {
+    let span = error_span(source, err);
+    let from_line = help_from_line(line_at(source, span.start));
+    let help = if let Some(help) = &from_line {
+        help.as_str()
+    } else if message.contains("duplicate key") {
         "each key may appear once in a table; remove or rename one of them"
     } else if message.contains("control character") || message.contains("invalid string") {
         "text may hold tabs and line breaks but no other control characters; remove them"
@@ -436,7 +507,7 @@ fn syntax_diagnostic(source: &SourceFile, err: &toml::de::Error) -> Diagnostic {
     Diagnostic::new(
         Code::Syntax,
         source,
-        error_span(source, err),
+        span,
         format!("this is not valid TOML: {message}"),
     )
     .with_help(help)
@@ -580,6 +651,26 @@ mod tests {
         assert_eq!(bad.lossy, "o\u{FFFD}k");
         let odd = decode(b"\xFE\xFF\x00o\x00").unwrap_err();
         assert_eq!((odd.offset, odd.lossy.as_str()), (1, "o\u{FFFD}"));
+    }
+
+    #[test]
+    fn a_syntax_error_is_explained_by_what_its_line_holds() {
+        let help = |line: &str| help_from_line(line).unwrap_or_default();
+        assert!(help("region = “North”").contains("typographic quotes (“)"));
+        assert!(help("hosts = [“A”, “B”]").contains("typographic quotes"));
+        assert!(
+            help("title = \"Migrants’ rights").is_empty(),
+            "an apostrophe in text"
+        );
+        assert!(help("location = \"Os\0lo\"").contains("U+0000"));
+        for date in [
+            "date = 01/06/2013",
+            "date = 2013-6-1",
+            "end_date = 1.6.2013 # x",
+        ] {
+            assert!(help(date).contains("year-month-day"), "{date}");
+        }
+        assert!(help("participants = 40").is_empty());
     }
 
     #[test]

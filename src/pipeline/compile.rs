@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::consolidate::Consolidated;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::input::find::display_name;
+use crate::input::find::{display_name, regions_read};
 use crate::model::Date;
 use crate::model::entry::entries_of;
 use crate::model::project::{Project, Submission};
@@ -28,6 +28,44 @@ pub const PRINT_INPUT: &str = "consolidate-print";
 
 /// The file name of the printer's copy, beside `report.pdf`.
 pub const PRINT_PDF: &str = "report-print.pdf";
+
+/// The folder under `out/` that holds the proofs, `proofs/ID.pdf`.
+pub const PROOFS_FOLDER: &str = "proofs";
+
+/// Removes an output that the build just made stale; the list of what it removed.
+fn remove_stale(path: &Path) -> Vec<PathBuf> {
+    if std::fs::symlink_metadata(path).is_ok_and(|m| m.is_file())
+        && std::fs::remove_file(path).is_ok()
+    {
+        vec![path.to_owned()]
+    } else {
+        Vec::new()
+    }
+}
+
+/// The proofs in `out/proofs/` that no longer show their submission: older than its file, or
+/// of an id no submission has now. Sorted by name.
+fn stale_proofs(out: &Path, project: &Project) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(out.join(PROOFS_FOLDER)) else {
+        return Vec::new();
+    };
+    let modified = |path: &Path| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    let mut stale: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|path| {
+            path.extension().is_some_and(|e| e == "pdf")
+                && path.file_stem().is_some_and(|id| {
+                    match project.submissions.iter().find(|s| *id == *s.id) {
+                        None => true,
+                        Some(submission) => modified(&submission.source.path) > modified(path),
+                    }
+                })
+        })
+        .collect();
+    stale.sort();
+    stale
+}
 
 /// What a build needs to know, resolved from the command line before any work starts.
 #[derive(Debug, Clone)]
@@ -89,6 +127,15 @@ pub struct BuildOutcome {
     pub consolidated: usize,
     /// How long each stage took (`--timings`).
     pub timings: Timings,
+    /// The line that names the submissions read, so that a file left out shows at once.
+    pub read: String,
+    /// Outputs of an earlier build that this one made stale and removed: the printer's copy
+    /// of an older report.
+    pub removed: Vec<PathBuf>,
+    /// Proofs in `out/proofs/` older than their submission, or of a submission that is gone:
+    /// kept (a host may still be reading one), and named so that nobody mistakes them for
+    /// current.
+    pub stale: Vec<PathBuf>,
 }
 
 impl BuildOutcome {
@@ -158,6 +205,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
 
     let templates = Templates::load(&options.root)?;
     let fonts = FontSet::with_paths(&options.font_paths)?;
+    diagnostics.extend(unreadable_fonts(&fonts));
     let standards = standards_for(options, project, &fonts, &mut diagnostics);
     prepared.keep_in_scope(&mut diagnostics);
     let creation = creation_date(options, project);
@@ -173,8 +221,8 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
             creation,
         ),
     })?;
-    let stem = proof.map_or("report", |s| s.id.as_str());
-    let typ_path = options.out.join(format!("{stem}.typ"));
+    let (folder, stem) = edition_place(options, proof);
+    let typ_path = folder.join(format!("{stem}.typ"));
     let world = report_world(options, &templates, source, fonts.clone(), creation, false)?;
     let edition = timings.time(Stage::Typeset, progress, || {
         typeset_checked(
@@ -205,14 +253,14 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     };
     settle(&mut diagnostics, options.strict)?;
 
-    let pdf_path = options.out.join(format!("{stem}.pdf"));
+    let pdf_path = folder.join(format!("{stem}.pdf"));
     let json_path = options.out.join("consolidated.json");
     let print_path = options.out.join(PRINT_PDF);
     let json;
     let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &edition.pdf)];
     // A proof writes its PDF alone: the report's outputs stay those of the last full build.
     if proof.is_none() {
-        json = consolidated_json(project, consolidated);
+        json = consolidated_json(project, consolidated)?;
         files.insert(0, (&typ_path, world.main_text().as_bytes()));
         files.insert(0, (&json_path, json.as_bytes()));
     }
@@ -220,6 +268,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         files.push((&print_path, copy));
     }
     timings.time(Stage::Write, progress, || write_atomically(&files))?;
+    let (removed, stale) = stale_editions(options, project, proof, &print_path);
     let (regions, entries, merged_into) = counts(project, consolidated, proof);
     Ok(BuildOutcome {
         diagnostics,
@@ -231,7 +280,70 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         entries,
         consolidated: merged_into,
         timings,
+        read: read_line(project, proof),
+        removed,
+        stale,
     })
+}
+
+/// The folder and file stem of an edition. Proofs live in a folder of their own, so that no
+/// id (`report`, `report-print`) can name a proof that overwrites one of the report's outputs.
+fn edition_place(options: &BuildOptions, proof: Option<&Submission>) -> (PathBuf, String) {
+    match proof {
+        None => (options.out.clone(), "report".to_owned()),
+        Some(submission) => (options.out.join(PROOFS_FOLDER), submission.id.clone()),
+    }
+}
+
+/// After the report is written: the printer's copy of an older report removed (unless this
+/// build made a new one), and the proofs older than their submissions named.
+fn stale_editions(
+    options: &BuildOptions,
+    project: &Project,
+    proof: Option<&Submission>,
+    print_path: &Path,
+) -> (Vec<PathBuf>, Vec<PathBuf>) {
+    if proof.is_some() {
+        return (Vec::new(), Vec::new());
+    }
+    let removed = if options.print {
+        Vec::new()
+    } else {
+        remove_stale(print_path)
+    };
+    (removed, stale_proofs(&options.out, project))
+}
+
+/// The line naming the submissions a build read: all of them, or the proof's own.
+fn read_line(project: &Project, proof: Option<&Submission>) -> String {
+    let mut read: Vec<PathBuf> = match proof {
+        None => project
+            .submissions
+            .iter()
+            .map(|s| s.source.path.clone())
+            .collect(),
+        Some(submission) => vec![submission.source.path.clone()],
+    };
+    read.sort();
+    regions_read(&read)
+}
+
+/// W006 for each file of the font folders that holds no font: skipped, but not in silence.
+fn unreadable_fonts(fonts: &FontSet) -> Vec<Diagnostic> {
+    fonts
+        .unreadable
+        .iter()
+        .map(|file| {
+            Diagnostic::without_span(
+                Code::TypesetterWarning,
+                file.display().to_string(),
+                "this file holds no font the typesetter can read; it is skipped",
+            )
+            .with_help(
+                "replace it with an undamaged copy of the font, or remove it from the folder",
+            )
+        })
+        .collect()
 }
 
 /// How many regions and entries went in, and how many consolidated entries came out; a proof
@@ -287,9 +399,13 @@ fn standards_for(
     let mut standards = options.standards.clone();
     if !missing.is_empty() && standards.is_strict_about_glyphs() {
         standards = standards.without_conformance();
+        let pdf = match &options.region {
+            None => options.out.join("report.pdf"),
+            Some(id) => options.out.join(PROOFS_FOLDER).join(format!("{id}.pdf")),
+        };
         diagnostics.extend([Diagnostic::without_span(
             Code::MissingGlyph,
-            "",
+            display_name(&options.root, &pdf),
             format!(
                 "the PDF is written as {} instead of {}: these standards do not allow characters that no font can print",
                 standards.describe(),
@@ -320,10 +436,32 @@ fn typeset_checked(
         check_layout: true,
     };
     let typeset_edition = typeset(world, &typ_name, creation, &check, diagnostics);
-    std::fs::create_dir_all(&options.out)
-        .map_err(|e| Error::io("create the folder", &options.out, e))?;
+    let folder = typ_path.parent().unwrap_or(&options.out);
+    std::fs::create_dir_all(folder).map_err(|e| Error::io("create the folder", folder, e))?;
     let Some(edition) = typeset_edition else {
-        write_atomically(&[(typ_path, world.main_text().as_bytes())])?;
+        // The source that failed goes beside the outputs under a name of its own: the last
+        // good report.typ stays with the PDF it made, and the messages point at this file.
+        let failed_path = typ_path.with_extension("failed.typ");
+        write_atomically(&[(&failed_path, world.main_text().as_bytes())])?;
+        let failed_name = display_name(&options.root, &failed_path);
+        let failed = SourceFile::new(&failed_name, &failed_path, world.main_text().to_owned());
+        diagnostics.add_source(&failed);
+        for d in &mut diagnostics.diagnostics {
+            if d.file == typ_name {
+                d.file.clone_from(&failed_name);
+            }
+            for related in &mut d.related {
+                if related.file == typ_name {
+                    related.file.clone_from(&failed_name);
+                }
+            }
+        }
+        diagnostics.extend([Diagnostic::without_span(
+            Code::Typesetting,
+            &failed_name,
+            format!("the source that failed to typeset is in {failed_name}; the earlier outputs are kept"),
+        )
+        .with_help("a template in templates/ most likely caused this: compare it with the built-in one")]);
         diagnostics.sort();
         return Err(Error::Input(Box::new(std::mem::take(diagnostics))));
     };

@@ -9,7 +9,9 @@ use crate::diagnostic::suggest::nearest_key;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::input::editorial::load_editorial;
-use crate::input::find::{display_name, find_project_files, find_settings, submission_files_in};
+use crate::input::find::{
+    display_name, find_project_files, find_settings, regions_read, submission_files_in,
+};
 use crate::input::load::load_project;
 use crate::model::editorial::Editorial;
 use crate::model::project::{Project, ProjectFiles, Submission};
@@ -111,14 +113,21 @@ pub fn prepare_with(
             editorial
         }
         Scope::Proof(id) => {
-            let Some(submission) = project.submissions.iter().find(|s| &s.id == id) else {
+            if !project.submissions.iter().any(|s| &s.id == id) {
                 return Err(unknown_region(id, &project.submissions));
-            };
-            retain_files(
-                &mut diagnostics,
-                &submission.source.name,
-                &project.settings.source.name,
-            );
+            }
+            // Every file that claims the id stays in scope: with two, E008 stops the proof
+            // instead of one of them being proofed as if the other did not exist.
+            let own: Vec<&str> = project
+                .submissions
+                .iter()
+                .filter(|s| &s.id == id)
+                .map(|s| s.source.name.as_str())
+                .collect();
+            let settings_file = project.settings.source.name.as_str();
+            diagnostics
+                .diagnostics
+                .retain(|d| d.file == settings_file || own.contains(&d.file.as_str()));
             settle(&mut diagnostics, strict)?;
             load_editorial(root).value.unwrap_or_default()
         }
@@ -139,7 +148,7 @@ pub fn prepare_with(
 }
 
 /// `consolidate validate [PATH...]`: checks `report.toml` and the given submission files or
-/// folders (default: `ROOT/regions`). Problems in the files are the result, not a failure;
+/// folders (default: `ROOT/regions`, and then `editorial.toml` too, as `build` would). Problems in the files are the result, not a failure;
 /// only a missing file or folder is an error.
 ///
 /// # Errors
@@ -147,7 +156,16 @@ pub fn prepare_with(
 /// [`Error::Project`] or [`Error::Io`] when `report.toml`, a given path or `regions/` is
 /// missing or cannot be read.
 pub fn validate(root: &Path, paths: &[PathBuf], strict: bool) -> Result<Diagnostics, Error> {
-    validate_with(root, paths, strict, &Silent, &mut Timings::default())
+    validate_with(root, paths, strict, &Silent, &mut Timings::default()).map(|v| v.diagnostics)
+}
+
+/// What `validate` found, and what it read.
+#[derive(Debug)]
+pub struct Validated {
+    /// The problems, sorted.
+    pub diagnostics: Diagnostics,
+    /// The line that names the submissions read (see [`regions_read`]).
+    pub read: String,
 }
 
 /// [`validate`], telling `progress` how it goes and adding to `timings`.
@@ -161,7 +179,7 @@ pub fn validate_with(
     strict: bool,
     progress: &dyn Progress,
     timings: &mut Timings,
-) -> Result<Diagnostics, Error> {
+) -> Result<Validated, Error> {
     let files = if paths.is_empty() {
         find_project_files(root)?
     } else {
@@ -172,11 +190,25 @@ pub fn validate_with(
             skipped: Vec::new(),
         }
     };
-    let (_, mut diagnostics) = check_files(&files, progress, timings);
+    let (project, mut diagnostics) = check_files(&files, progress, timings);
+    // The whole project is checked as `build` would check it: the editors' decisions too, so
+    // that a project that validates does not then fail to build.
+    if paths.is_empty()
+        && let Some(editorial) = load_editorial_into(root, &mut diagnostics)
+        && let Some(project) = &project
+        && !diagnostics.has_errors()
+    {
+        let consolidated =
+            timings.time(Stage::Merge, progress, || consolidate(project, &editorial));
+        diagnostics.extend(consolidated.diagnostics);
+    }
     if strict {
         diagnostics.make_strict();
     }
-    Ok(diagnostics.sorted())
+    Ok(Validated {
+        diagnostics: diagnostics.sorted(),
+        read: regions_read(&files.submissions),
+    })
 }
 
 /// The submission files that `validate` was given: files as they are, folders for the

@@ -15,8 +15,12 @@ use crate::model::project::Project;
 /// `out/consolidated.json`: the stable shape other tools read (fields may be added, never
 /// removed): `{"entries": [{"kind", "text", "agenda", "regions", "sources": [{"region", "file",
 /// "line", "text", ...}]}], ...}`.
-#[must_use]
-pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> String {
+///
+/// # Errors
+///
+/// [`Error::Internal`] when the model cannot be written as JSON: an empty file in its place
+/// would read as a report with no entries.
+pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Result<String, Error> {
     #[derive(Serialize)]
     struct Region<'a> {
         id: &'a str,
@@ -54,9 +58,13 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Stri
             .collect(),
         entries: &consolidated.entries,
     };
-    let mut json = serde_json::to_string_pretty(&document).unwrap_or_default();
+    let mut json = serde_json::to_string_pretty(&document).map_err(|e| {
+        Error::Internal(format!(
+            "the consolidated model cannot be written as JSON: {e}"
+        ))
+    })?;
     json.push('\n');
-    json
+    Ok(json)
 }
 
 /// Writes every file to a temporary name beside its target, then renames them all: a reader
@@ -68,10 +76,23 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Stri
 ///
 /// [`Error::Io`] naming the file that could not be written.
 pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
+    let interrupt = Interrupt::hold();
+    write_unless_interrupted(files, &interrupt)
+}
+
+/// [`write_atomically`], stopping (with everything put back) as soon as `interrupt` is set.
+fn write_unless_interrupted(files: &[(&Path, &[u8])], interrupt: &Interrupt) -> Result<(), Error> {
+    let interrupted =
+        |path: &Path| Error::io("write", path, io::Error::from(io::ErrorKind::Interrupted));
     let mut staged: Vec<(PathBuf, &Path)> = Vec::new();
     for (path, bytes) in files {
         let temp = beside(path, "tmp");
-        if let Err(e) = stage(&temp, bytes, path) {
+        let result = if interrupt.is_set() {
+            Err(io::Error::from(io::ErrorKind::Interrupted))
+        } else {
+            stage(&temp, bytes, path)
+        };
+        if let Err(e) = result {
             let _ = fs::remove_file(&temp);
             remove_all(staged.iter().map(|(temp, _)| temp));
             return Err(Error::io("write", path, e));
@@ -80,6 +101,13 @@ pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
     }
     let mut replaced: Vec<Replaced> = Vec::new();
     for (at, (temp, path)) in staged.iter().enumerate() {
+        if interrupt.is_set() {
+            remove_all(staged[at..].iter().map(|(temp, _)| temp));
+            for done in replaced.iter().rev() {
+                done.undo();
+            }
+            return Err(interrupted(path));
+        }
         match replace(temp, path) {
             Ok(done) => replaced.push(done),
             Err(e) => {
@@ -100,6 +128,51 @@ pub fn write_atomically(files: &[(&Path, &[u8])]) -> Result<(), Error> {
         }
     }
     Ok(())
+}
+
+/// Ctrl-C, SIGTERM or SIGHUP while the outputs are replaced: held (not fatal) for as long as
+/// this lives, so that the write can put everything back instead of leaving temporary files
+/// and a new `consolidated.json` beside an old `report.pdf`. Once dropped, a signal ends the
+/// process again as it normally would.
+struct Interrupt {
+    flag: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    #[cfg(unix)]
+    handlers: Vec<signal_hook::SigId>,
+}
+
+impl Interrupt {
+    /// Starts holding the signals. Where a handler cannot be installed, that signal keeps its
+    /// default action: the write is then only as safe as the renames.
+    fn hold() -> Interrupt {
+        let flag = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        #[cfg(unix)]
+        let handlers = [
+            signal_hook::consts::SIGINT,
+            signal_hook::consts::SIGTERM,
+            signal_hook::consts::SIGHUP,
+        ]
+        .into_iter()
+        .filter_map(|signal| signal_hook::flag::register(signal, flag.clone()).ok())
+        .collect();
+        Interrupt {
+            flag,
+            #[cfg(unix)]
+            handlers,
+        }
+    }
+
+    fn is_set(&self) -> bool {
+        self.flag.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
+
+impl Drop for Interrupt {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        for handler in self.handlers.drain(..) {
+            signal_hook::low_level::unregister(handler);
+        }
+    }
 }
 
 /// Writes `bytes` to the temporary file `temp` with the permissions of the file it will
@@ -186,8 +259,52 @@ mod tests {
         names
     }
 
+    /// The tests that write hold this: a signal raised by one would reach the other's write.
+    static SIGNALS: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+    #[test]
+    #[cfg(unix)]
+    fn an_interrupt_during_the_write_puts_everything_back() {
+        let _signals = SIGNALS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let dir =
+            std::env::temp_dir().join(format!("consolidate-interrupt-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir).unwrap();
+        let (json, pdf) = (dir.join("consolidated.json"), dir.join("report.pdf"));
+        fs::write(&json, "old json").unwrap();
+        fs::write(&pdf, "old pdf").unwrap();
+
+        // Ctrl-C while the signals are held sets the flag instead of ending the process.
+        let interrupt = Interrupt::hold();
+        signal_hook::low_level::raise(signal_hook::consts::SIGINT).unwrap();
+        assert!(interrupt.is_set());
+        let files: [(&Path, &[u8]); 2] = [(&json, b"new json"), (&pdf, b"new pdf")];
+        let Err(Error::Io { path, .. }) = write_unless_interrupted(&files, &interrupt) else {
+            panic!("an interrupted write fails");
+        };
+        assert_eq!(path, json);
+        drop(interrupt);
+        assert_eq!(fs::read_to_string(&json).unwrap(), "old json");
+        assert_eq!(fs::read_to_string(&pdf).unwrap(), "old pdf");
+        assert_eq!(
+            names(&dir),
+            ["consolidated.json", "report.pdf"],
+            "no temporary file left"
+        );
+
+        // Without an interrupt the same write goes through.
+        write_atomically(&files).unwrap();
+        assert_eq!(fs::read_to_string(&pdf).unwrap(), "new pdf");
+        fs::remove_dir_all(&dir).unwrap();
+    }
+
     #[test]
     fn outputs_change_together_or_not_at_all() {
+        let _signals = SIGNALS
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
         let dir = std::env::temp_dir().join(format!("consolidate-write-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
         fs::create_dir_all(&dir).unwrap();

@@ -52,6 +52,9 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
 pub struct FontSet {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
+    /// Files of the font folders with a font's extension that hold no font the typesetter
+    /// can read (damaged, truncated, or not a font): skipped, and reported.
+    pub unreadable: Vec<PathBuf>,
 }
 
 impl FontSet {
@@ -84,23 +87,32 @@ impl FontSet {
             return Ok(FontSet::embedded());
         }
         let mut fonts = embedded_fonts();
+        let mut unreadable = Vec::new();
+        let mut visited = Vec::new();
         for dir in paths {
             let mut files = Vec::new();
-            collect_font_files(dir, &mut files)?;
+            collect_font_files(dir, &mut files, &mut visited)?;
             files.sort();
             for file in files {
                 let data =
                     std::fs::read(&file).map_err(|e| Error::io("read the font", &file, e))?;
+                let before = fonts.len();
                 fonts.extend(Font::iter(Bytes::new(data)));
+                if fonts.len() == before {
+                    unreadable.push(file);
+                }
             }
         }
-        Ok(Arc::new(FontSet::from_fonts(fonts)))
+        let mut set = FontSet::from_fonts(fonts);
+        set.unreadable = unreadable;
+        Ok(Arc::new(set))
     }
 
     fn from_fonts(fonts: Vec<Font>) -> FontSet {
         FontSet {
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
+            unreadable: Vec::new(),
         }
     }
 
@@ -187,18 +199,38 @@ fn embedded_fonts() -> Vec<Font> {
         .collect()
 }
 
-fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), Error> {
+/// The font files under `dir`, its sub-folders included. A folder is entered once, by its real
+/// path, so that a symbolic link back up the tree (a loop) ends; only regular files are taken,
+/// since a pipe named `x.ttf` would hang the read.
+fn collect_font_files(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    visited: &mut Vec<PathBuf>,
+) -> Result<(), Error> {
+    let real = dir
+        .canonicalize()
+        .map_err(|e| Error::io("read the font folder", dir, e))?;
+    if visited.contains(&real) {
+        return Ok(());
+    }
+    visited.push(real);
     let entries = std::fs::read_dir(dir).map_err(|e| Error::io("read the font folder", dir, e))?;
     for entry in entries.flatten() {
         let path = entry.path();
-        if path.is_dir() {
-            collect_font_files(&path, out)?;
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "ttf" | "otf" | "ttc" | "otc"
-            )
-        }) {
+        let Ok(meta) = std::fs::metadata(&path) else {
+            // A link to nothing: no font there.
+            continue;
+        };
+        if meta.is_dir() {
+            collect_font_files(&path, out, visited)?;
+        } else if meta.is_file()
+            && path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+                matches!(
+                    e.to_ascii_lowercase().as_str(),
+                    "ttf" | "otf" | "ttc" | "otc"
+                )
+            })
+        {
             out.push(path);
         }
     }

@@ -68,8 +68,24 @@ impl PdfProfile {
             .map(|n| n.trim().to_ascii_lowercase())
             .filter(|n| !n.is_empty())
             .collect();
-        if names.is_empty() || names == ["none"] {
+        if names.is_empty() {
+            // An empty list is more likely a script's unset variable than a choice.
+            return Err(Error::usage(
+                "`--pdf-standard` is given no standard",
+                format!(
+                    "name one or more of: {}; or `none` for a plain PDF",
+                    PDF_STANDARD_NAMES.join(", ")
+                ),
+            ));
+        }
+        if names == ["none"] {
             return Ok(PdfProfile::plain());
+        }
+        if names.iter().any(|n| n == "none") {
+            return Err(Error::usage(
+                format!("`none` cannot be combined with other standards in `{text}`"),
+                "write `none` alone for a plain PDF, or list only the standards you want, e.g. `a-2b`",
+            ));
         }
         let mut standards = Vec::new();
         for name in &names {

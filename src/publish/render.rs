@@ -429,7 +429,8 @@ pub struct Totals {
     regions: usize,
     entries: usize,
     consolidated: usize,
-    participants: u32,
+    /// Summed wide: each region may claim up to `u32::MAX`, and the sum must not wrap.
+    participants: u64,
 }
 
 /// The short labels of all regions, by id: each host's `short`, or one derived from the name,
@@ -659,6 +660,7 @@ impl ReportView {
                     .submissions
                     .iter()
                     .filter_map(|s| s.data.consultation.get_ref().participants)
+                    .map(u64::from)
                     .sum(),
             },
         }
@@ -839,6 +841,39 @@ impl ReportMeta {
     }
 }
 
+/// The longest text alternative a figure gets, in characters. A PDF string holds at most
+/// 32,767 bytes, and a figure described region by region (or point by point) passes that at a
+/// few hundred of them: the export then fails. At four bytes a character at most, this stays
+/// well below, and a reader is told where the rest is.
+pub const ALT_MAX_CHARS: usize = 4_000;
+
+/// The opening sentence and as many of the other sentences as fit in [`ALT_MAX_CHARS`], and
+/// then how many of `what` were left out.
+fn within_alt_limit(parts: Vec<String>, what: &str) -> String {
+    const RESERVE: usize = 120;
+    let total = parts.len().saturating_sub(1);
+    let mut text = String::new();
+    let mut told = 0;
+    for (i, part) in parts.into_iter().enumerate() {
+        if i > 0 && text.chars().count() + part.chars().count() + 1 > ALT_MAX_CHARS - RESERVE {
+            break;
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        text.push_str(&part);
+        told = i;
+    }
+    if told < total {
+        let _ = write!(
+            text,
+            " The other {} {what} are in the tables of the report.",
+            total - told
+        );
+    }
+    text
+}
+
 /// The heat map in words: per region, its total and the points it gave most entries to.
 fn matrix_alt(points: &[i64], rows: &[MatrixRow]) -> String {
     let mut parts = vec![format!(
@@ -868,7 +903,7 @@ fn matrix_alt(points: &[i64], rows: &[MatrixRow]) -> String {
             row.name, row.code, row.total, row.cross_cutting
         ));
     }
-    parts.join(" ")
+    within_alt_limit(parts, "regions")
 }
 
 /// A title cut at a word boundary to fit one line of a chart, marked with an ellipsis.
@@ -901,7 +936,7 @@ fn by_point_alt(points: &[PointSummary], regions: usize) -> String {
             p.label, p.entries, p.shared, p.regions
         ));
     }
-    parts.join(" ")
+    within_alt_limit(parts, "agenda points")
 }
 
 /// The convergence chart in words.
@@ -916,13 +951,17 @@ fn convergent_alt(entries: &[EntryView], regions: usize) -> String {
     for e in entries {
         parts.push(format!(
             "{}: {} regions ({}).",
-            e.text,
+            shortened(&e.text, ALT_ENTRY_CHARS),
             e.regions.len(),
-            e.regions.join(", ")
+            shortened(&e.regions.join(", "), ALT_ENTRY_CHARS)
         ));
     }
-    parts.join(" ")
+    within_alt_limit(parts, "entries")
 }
+
+/// How much of one entry's text, or of its list of regions, the convergence chart's text
+/// alternative quotes: enough to recognise it.
+const ALT_ENTRY_CHARS: usize = 200;
 
 /// One sentence for the editorial annex: who merged an entry, and whose wording it prints.
 fn how_merged(entry: &ConsolidatedEntry) -> String {
@@ -1175,6 +1214,47 @@ impl ProofView {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_alternatives_stay_short_for_thousands_of_regions_and_points() {
+        let rows: Vec<MatrixRow> = (0..2000)
+            .map(|i| MatrixRow {
+                code: format!("R{i}"),
+                name: format!("Region number {i}"),
+                counts: vec![1, 2, 3],
+                cross_cutting: 1,
+                total: 6,
+            })
+            .collect();
+        let alt = matrix_alt(&[1, 2, 3], &rows);
+        assert!(alt.chars().count() <= ALT_MAX_CHARS, "{}", alt.len());
+        assert!(alt.starts_with("Heat map"), "{alt}");
+        assert!(alt.contains("Region number 0 (R0)"), "{alt}");
+        assert!(
+            alt.ends_with("regions are in the tables of the report."),
+            "{alt}"
+        );
+
+        let points: Vec<PointSummary> = (1..=1000)
+            .map(|i| PointSummary {
+                label: i.to_string(),
+                title: format!("Point {i}"),
+                entries: 3,
+                shared: 1,
+                regions: 2,
+            })
+            .collect();
+        let alt = by_point_alt(&points, 7);
+        assert!(alt.chars().count() <= ALT_MAX_CHARS, "{}", alt.len());
+        assert!(
+            alt.ends_with("agenda points are in the tables of the report."),
+            "{alt}"
+        );
+
+        // A few points are described whole.
+        let alt = by_point_alt(&points[..3], 7);
+        assert!(alt.contains("Point 3:") && !alt.contains("tables"), "{alt}");
+    }
 
     fn render_str(template: &str, text: &str) -> String {
         let templates = Templates {

@@ -122,7 +122,22 @@ impl World for ReportWorld {
             return Err(FileError::AccessDenied);
         };
         let path = id.vpath().realize(assets).map_err(FileError::Realize)?;
-        std::fs::read(&path)
+        // A symbolic link inside templates/ could point anywhere on the disk: the file read
+        // is the one its real path names, and only when that is inside templates/ too. Only
+        // regular files: a pipe would wait for a writer forever.
+        let real = path
+            .canonicalize()
+            .map_err(|e| FileError::from_io(e, &path))?;
+        let inside = assets
+            .canonicalize()
+            .is_ok_and(|root| real.starts_with(root));
+        if !inside {
+            return Err(FileError::AccessDenied);
+        }
+        if !std::fs::metadata(&real).is_ok_and(|m| m.is_file()) {
+            return Err(FileError::IsDirectory);
+        }
+        std::fs::read(&real)
             .map(Bytes::new)
             .map_err(|e| FileError::from_io(e, &path))
     }

@@ -12,6 +12,7 @@ use toml::Spanned;
 use crate::consolidate::lexicon::{Lexicon, ProblemKind};
 use crate::consolidate::normalise::Normaliser;
 use crate::diagnostic::{Code, Diagnostic, Diagnostics};
+use crate::input::skeleton::is_placeholder;
 use crate::model::project::is_slug;
 use crate::model::project::{Project, Settings, Submission};
 use crate::model::source::SourceFile;
@@ -21,6 +22,12 @@ use unicode_normalization::UnicodeNormalization;
 /// Entries longer than this many characters get a warning: they read badly in a table and
 /// usually hold several entries that should be split.
 pub const LONG_ENTRY_CHARS: usize = 600;
+
+/// The hard limit on an entry's length (E024). Typesetting one paragraph takes longer the
+/// longer it is, and an entry of a megabyte never finished; the limit was chosen by timing
+/// builds of entries of growing length, so that the longest allowed one still builds quickly.
+/// It is far beyond any real entry, which is a sentence or a short paragraph.
+pub const MAX_ENTRY_CHARS: usize = 10_000;
 
 /// Runs every rule over the project and adds what they find.
 pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
@@ -33,7 +40,10 @@ pub fn validate_project(project: &Project, diagnostics: &mut Diagnostics) {
         .iter()
         .map(|p| *p.get_ref().number.get_ref())
         .collect();
-    let hearings = *project.settings.data.date.get_ref();
+    // A date report.toml does not hold as a date was reported there; comparing with the
+    // placeholder put in its stead would only add errors about every submission.
+    let hearings = written_date(&project.settings.source, &project.settings.data.date)
+        .then(|| *project.settings.data.date.get_ref());
     // Each submission is checked on its own, so they are checked in parallel; the order of
     // the results does not matter, since diagnostics are sorted before they are shown.
     let found: Vec<Vec<Diagnostic>> = project
@@ -188,7 +198,7 @@ fn check_format(source: &SourceFile, format: &Spanned<i64>, found: &mut Vec<Diag
 fn check_submission(
     submission: &Submission,
     agenda: &BTreeSet<i64>,
-    hearings: crate::model::Date,
+    hearings: Option<crate::model::Date>,
     found: &mut Vec<Diagnostic>,
 ) {
     let source = &submission.source;
@@ -299,11 +309,28 @@ fn check_id(submission: &Submission, found: &mut Vec<Diagnostic>) {
     found.push(diagnostic.with_help(help));
 }
 
-fn check_dates(submission: &Submission, hearings: crate::model::Date, found: &mut Vec<Diagnostic>) {
+/// Whether a date of the model is the one written in the file at its place, and not the
+/// placeholder that stands in for a value reported as wrong (a date in quotes, say).
+fn written_date(source: &SourceFile, date: &Spanned<crate::model::Date>) -> bool {
+    source
+        .text
+        .get(date.span())
+        .is_some_and(|written| written.trim() == date.get_ref().to_string())
+}
+
+fn check_dates(
+    submission: &Submission,
+    hearings: Option<crate::model::Date>,
+    found: &mut Vec<Diagnostic>,
+) {
     let source = &submission.source;
     let consultation = submission.data.consultation.get_ref();
     let date = &consultation.date;
+    if !written_date(source, date) {
+        return;
+    }
     if let Some(end) = &consultation.end_date
+        && written_date(source, end)
         && end.get_ref() < date.get_ref()
     {
         found.push(
@@ -317,7 +344,9 @@ fn check_dates(submission: &Submission, hearings: crate::model::Date, found: &mu
             .with_help("`end_date` is the last day of the consultation; swap the two dates if they are reversed"),
         );
     }
-    if date.get_ref() > &hearings {
+    if let Some(hearings) = hearings
+        && date.get_ref() > &hearings
+    {
         found.push(
             Diagnostic::new(
                 Code::BadDate,
@@ -391,7 +420,19 @@ fn check_item(source: &SourceFile, item: &Spanned<Item>, found: &mut Vec<Diagnos
     }
     check_text(source, text, entry.text.span(), found);
     let chars = text.chars().count();
-    if chars > LONG_ENTRY_CHARS {
+    if chars > MAX_ENTRY_CHARS {
+        found.push(
+            Diagnostic::new(
+                Code::EntryTooLong,
+                source,
+                entry.text.span(),
+                format!("this entry is {chars} characters long; an entry is at most {MAX_ENTRY_CHARS}"),
+            )
+            .with_help(format!(
+                "split it into separate entries, one point each (entries over {LONG_ENTRY_CHARS} characters already read badly); a longer text cannot be typeset in reasonable time"
+            )),
+        );
+    } else if chars > LONG_ENTRY_CHARS {
         found.push(
             Diagnostic::new(
                 Code::LongEntry,
@@ -404,6 +445,18 @@ fn check_item(source: &SourceFile, item: &Spanned<Item>, found: &mut Vec<Diagnos
     }
     if let Some(original) = &entry.original {
         check_text(source, original.get_ref(), original.span(), found);
+        let chars = original.get_ref().chars().count();
+        if chars > MAX_ENTRY_CHARS {
+            found.push(
+                Diagnostic::new(
+                    Code::EntryTooLong,
+                    source,
+                    original.span(),
+                    format!("`original` is {chars} characters long; an entry is at most {MAX_ENTRY_CHARS}"),
+                )
+                .with_help("split the entry, and its original with it, into separate entries"),
+            );
+        }
         if original.get_ref().trim().is_empty() {
             found.push(
                 Diagnostic::new(
@@ -456,7 +509,32 @@ fn check_text(source: &SourceFile, text: &str, span: Range<usize>, found: &mut V
             ),
         );
     }
-    check_invisible(source, text, span, found);
+    check_invisible(source, text, span.clone(), found);
+    check_skeleton_text(source, text, span, found);
+}
+
+/// W012: example text that `consolidate init` wrote and nobody replaced would print in the
+/// report as if the consultation had said it.
+fn check_skeleton_text(
+    source: &SourceFile,
+    text: &str,
+    span: Range<usize>,
+    found: &mut Vec<Diagnostic>,
+) {
+    if is_placeholder(text) {
+        found.push(
+            Diagnostic::new(
+                Code::SkeletonText,
+                source,
+                span,
+                format!(
+                    "\"{}\" is the example text of `consolidate init`",
+                    text.trim()
+                ),
+            )
+            .with_help("replace it with what your consultation said, or delete it"),
+        );
+    }
 }
 
 /// W005, once for each invisible character that is not a joiner doing its work, at the place
