@@ -472,3 +472,22 @@ fn init_refuses_a_folder_that_is_not_a_project_and_never_overwrites() {
         "mine"
     );
 }
+
+#[test]
+fn a_failed_typesetting_says_the_earlier_outputs_are_kept_not_that_nothing_was_written() {
+    let root = copy_project(&fixture("minimal"), "cli-failed-typesetting");
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(
+        root.join("templates/style.typ"),
+        "#let broken = undefined-thing\n",
+    )
+    .unwrap();
+    let output = consolidate(&["build", "--root", root.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("the earlier outputs are kept") && !stderr.contains("nothing was written"),
+        "{stderr}"
+    );
+    assert!(root.join("out/report.failed.typ").is_file());
+}

@@ -73,7 +73,18 @@ pub fn run() -> ExitCode {
     result.unwrap_or_else(|err| {
         if let Error::Input(diagnostics) = &err {
             eprint!("{}", diagnostics.render_human(out.color));
-            eprintln!("error: {}; nothing was written", diagnostics.summary());
+            // A failed typesetting writes its source for the editors to read (its diagnostic
+            // names the file); the outputs themselves are never touched by a failure.
+            let failed_typesetting = diagnostics
+                .diagnostics
+                .iter()
+                .any(|d| d.code == consolidate::diagnostic::Code::Typesetting);
+            let outcome = if failed_typesetting {
+                "the earlier outputs are kept"
+            } else {
+                "nothing was written"
+            };
+            eprintln!("error: {}; {outcome}", diagnostics.summary());
         } else {
             eprintln!("error: {err}");
         }
