@@ -13,8 +13,9 @@ use crate::model::Date;
 use crate::model::entry::entries_of;
 use crate::model::project::{Project, Submission};
 use crate::model::source::SourceFile;
+use crate::pipeline::edition::{DraftChoice, draft_outputs};
 use crate::pipeline::prepare::{Prepared, Scope, prepare_with, settle};
-use crate::pipeline::write::{consolidated_json, write_atomically};
+use crate::pipeline::write::write_atomically;
 use crate::progress::{Progress, Silent, Stage, Timings};
 use crate::publish::fonts::FontSet;
 use crate::publish::pdf::{PdfProfile, Typeset, TypesetOptions, typeset};
@@ -49,6 +50,11 @@ pub struct BuildOptions {
     pub print: bool,
     /// Write only the proof of this submission, `ID.pdf`, for its hosts (`--region ID`).
     pub region: Option<String>,
+    /// A draft or the final edition (`--draft N`, `--final`; `[draft]` in report.toml).
+    pub draft: DraftChoice,
+    /// Compare with the snapshot of this draft: an annex of the changes in the report, and in
+    /// a proof what changed for the region (`--since N`).
+    pub since: Option<u32>,
 }
 
 impl BuildOptions {
@@ -64,6 +70,8 @@ impl BuildOptions {
             standards: PdfProfile::default(),
             print: false,
             region: None,
+            draft: DraftChoice::default(),
+            since: None,
         }
     }
 }
@@ -162,8 +170,15 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     prepared.keep_in_scope(&mut diagnostics);
     let creation = creation_date(options, project);
     let proof = prepared.proof_submission();
+    let drafted = draft_outputs(
+        &options.root,
+        project,
+        consolidated,
+        options.draft,
+        options.since,
+    )?;
     let source = timings.time(Stage::Render, progress, || match proof {
-        None => render_report(&templates, project, consolidated),
+        None => render_report(&templates, project, consolidated, &drafted.edition),
         Some(submission) => render_proof(
             &templates,
             project,
@@ -171,6 +186,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
             submission,
             &diagnostics.diagnostics,
             creation,
+            &drafted.edition,
         ),
     })?;
     let stem = proof.map_or("report", |s| s.id.as_str());
@@ -208,13 +224,18 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     let pdf_path = options.out.join(format!("{stem}.pdf"));
     let json_path = options.out.join("consolidated.json");
     let print_path = options.out.join(PRINT_PDF);
-    let json;
     let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &edition.pdf)];
     // A proof writes its PDF alone: the report's outputs stay those of the last full build.
     if proof.is_none() {
-        json = consolidated_json(project, consolidated);
         files.insert(0, (&typ_path, world.main_text().as_bytes()));
-        files.insert(0, (&json_path, json.as_bytes()));
+        files.insert(0, (&json_path, drafted.json.as_bytes()));
+        for (path, text) in &drafted.files {
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)
+                    .map_err(|e| Error::io("create the folder", folder, e))?;
+            }
+            files.push((path, text.as_bytes()));
+        }
     }
     if let Some(copy) = &print_copy {
         files.push((&print_path, copy));

@@ -7,6 +7,7 @@
 
 #[cfg(feature = "typeset")]
 pub mod compile;
+pub mod edition;
 pub mod prepare;
 #[cfg(feature = "typeset")]
 pub mod watch;
