@@ -315,6 +315,8 @@ pub struct Summary {
 /// One side of a diff.
 #[derive(Debug, Clone, Serialize)]
 pub struct Side {
+    /// How the output names it: "draft 2 (2013-07-01)", "the final edition", "the project now".
+    pub label: String,
     /// The report's title.
     pub title: String,
     /// The report's date.
@@ -512,6 +514,7 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
         } += 1;
     }
     let side = |s: &Snapshot| Side {
+        label: s.describe(),
         title: s.title.clone(),
         date: s.date.clone(),
         draft: s.draft.clone(),
@@ -623,14 +626,10 @@ impl Diff {
         .filter(|(n, _)| *n > 0)
         .map(|(n, w)| format!("{n} {w}"))
         .collect();
-        let describe = |side: &Side| match &side.draft {
-            Some(d) => format!("draft {} ({})", d.number, d.date),
-            None => "the final edition".to_owned(),
-        };
         let mut out = format!(
             "{} → {}: {} change{}{}\n",
-            describe(&self.old),
-            describe(&self.new),
+            self.old.label,
+            self.new.label,
             self.changes.len(),
             if self.changes.len() == 1 { "" } else { "s" },
             if counts.is_empty() {

@@ -171,7 +171,11 @@ pub fn diff_since(root: &Path, since: u32) -> Result<Diff, Error> {
         &numbering.numbers,
         draft,
     );
-    diff_with_snapshot(root, since, &json)
+    let mut diff = diff_with_snapshot(root, since, &json)?;
+    if draft.is_none() {
+        "the project now".clone_into(&mut diff.new.label);
+    }
+    Ok(diff)
 }
 
 /// `consolidate renumber`: numbers every entry afresh in reading order and writes
