@@ -15,7 +15,7 @@ use common::{consolidate, copy_project, fixture, squash};
 use consolidate::BuildOptions;
 use consolidate::drafts::diff::{ChangeKind, Diff};
 use consolidate::model::Date;
-use consolidate::pipeline::edition::{DraftChoice, diff_files, diff_since};
+use consolidate::pipeline::edition::{DraftChoice, DraftOptions, diff_files, diff_since};
 
 /// The draft dates of the scenario.
 const FIRST: Date = Date {
@@ -38,8 +38,10 @@ fn build(
 ) -> PathBuf {
     let mut options = BuildOptions::new(root);
     options.out = root.join(out);
-    options.draft = draft;
-    options.since = since;
+    options.drafts = DraftOptions {
+        edition: draft,
+        since,
+    };
     options.region = region.map(str::to_owned);
     consolidate::build(&options).expect("the project builds");
     options.out

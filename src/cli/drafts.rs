@@ -33,7 +33,7 @@ pub(crate) struct DraftArgs {
 impl DraftArgs {
     /// Puts the choice into the build's options.
     pub(crate) fn apply(&self, options: &mut BuildOptions) {
-        options.draft = if self.final_edition {
+        options.drafts.edition = if self.final_edition {
             DraftChoice::Final
         } else if let Some(number) = self.draft {
             DraftChoice::Draft {
@@ -43,7 +43,7 @@ impl DraftArgs {
         } else {
             DraftChoice::FromReport
         };
-        options.since = self.since;
+        options.drafts.since = self.since;
     }
 }
 

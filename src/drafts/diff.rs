@@ -11,6 +11,7 @@
 //! The JSON form is stable for tools: fields may be added, never removed.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -417,10 +418,11 @@ fn match_originals(old: &[Original], new: &[Original]) -> Vec<(usize, usize)> {
         let mut candidates: Vec<(f64, usize, usize)> = Vec::new();
         for (o, a) in old.iter().enumerate().filter(|(o, _)| !old_used[*o]) {
             for (n, b) in new.iter().enumerate().filter(|(n, _)| !new_used[*n]) {
-                if a.region == b.region && a.kind == b.kind {
-                    if let Some(s) = score(a, b) {
-                        candidates.push((s, o, n));
-                    }
+                if a.region == b.region
+                    && a.kind == b.kind
+                    && let Some(s) = score(a, b)
+                {
+                    candidates.push((s, o, n));
                 }
             }
         }
@@ -447,6 +449,15 @@ fn match_originals(old: &[Original], new: &[Original]) -> Vec<(usize, usize)> {
     pairs
 }
 
+/// The representative of `x`'s group, halving the path on the way.
+fn root(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
 /// What changed from `old` to `new`.
 #[must_use]
 pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
@@ -458,13 +469,6 @@ pub fn diff(old: &Snapshot, new: &Snapshot) -> Diff {
     // old entries 0..n and new entries n..n+m).
     let n_old = old.entries.len();
     let mut parent: Vec<usize> = (0..n_old + new.entries.len()).collect();
-    fn root(parent: &mut [usize], mut x: usize) -> usize {
-        while parent[x] != x {
-            parent[x] = parent[parent[x]];
-            x = parent[x];
-        }
-        x
-    }
     for (o, n) in pairs {
         let a = root(&mut parent, old_originals[o].entry);
         let b = root(&mut parent, n_old + new_originals[n].entry);
@@ -638,10 +642,10 @@ impl Diff {
                 format!(" ({})", counts.join(", "))
             }
         );
-        let mut point: Option<&str> = None;
+        let mut current_point: Option<&str> = None;
         for change in &self.changes {
-            if point != Some(change.point.as_str()) {
-                point = Some(&change.point);
+            if current_point != Some(change.point.as_str()) {
+                current_point = Some(&change.point);
                 let heading = if change.point == CROSS_CUTTING {
                     "Cross-cutting".to_owned()
                 } else {
@@ -673,7 +677,7 @@ impl Diff {
             } else {
                 change.describe()
             };
-            out.push_str(&format!("  {} {line}\n", paint(code, mark)));
+            let _ = writeln!(out, "  {} {line}", paint(code, mark));
         }
         out
     }
@@ -683,7 +687,10 @@ impl Diff {
 mod tests {
     use super::*;
 
-    fn snapshot(entries: &[(&str, i64, &str, &[(&str, &str, &str)])]) -> Snapshot {
+    /// An original in a test: region, wording, reference.
+    type Source<'a> = (&'a str, &'a str, &'a str);
+
+    fn snapshot(entries: &[(&str, i64, &str, &[Source])]) -> Snapshot {
         let entries = entries
             .iter()
             .map(|(number, point, text, sources)| {

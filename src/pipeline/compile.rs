@@ -13,7 +13,7 @@ use crate::model::Date;
 use crate::model::entry::entries_of;
 use crate::model::project::{Project, Submission};
 use crate::model::source::SourceFile;
-use crate::pipeline::edition::{DraftChoice, draft_outputs};
+use crate::pipeline::edition::{DraftOptions, draft_outputs};
 use crate::pipeline::prepare::{Prepared, Scope, prepare_with, settle};
 use crate::pipeline::write::write_atomically;
 use crate::progress::{Progress, Silent, Stage, Timings};
@@ -50,11 +50,8 @@ pub struct BuildOptions {
     pub print: bool,
     /// Write only the proof of this submission, `ID.pdf`, for its hosts (`--region ID`).
     pub region: Option<String>,
-    /// A draft or the final edition (`--draft N`, `--final`; `[draft]` in report.toml).
-    pub draft: DraftChoice,
-    /// Compare with the snapshot of this draft: an annex of the changes in the report, and in
-    /// a proof what changed for the region (`--since N`).
-    pub since: Option<u32>,
+    /// A draft or the final edition, and the draft to compare with.
+    pub drafts: DraftOptions,
 }
 
 impl BuildOptions {
@@ -70,8 +67,7 @@ impl BuildOptions {
             standards: PdfProfile::default(),
             print: false,
             region: None,
-            draft: DraftChoice::default(),
-            since: None,
+            drafts: DraftOptions::default(),
         }
     }
 }
@@ -170,13 +166,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     prepared.keep_in_scope(&mut diagnostics);
     let creation = creation_date(options, project);
     let proof = prepared.proof_submission();
-    let drafted = draft_outputs(
-        &options.root,
-        project,
-        consolidated,
-        options.draft,
-        options.since,
-    )?;
+    let drafted = draft_outputs(&options.root, project, consolidated, options.drafts)?;
     let source = timings.time(Stage::Render, progress, || match proof {
         None => render_report(&templates, project, consolidated, &drafted.edition),
         Some(submission) => render_proof(
@@ -229,13 +219,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     if proof.is_none() {
         files.insert(0, (&typ_path, world.main_text().as_bytes()));
         files.insert(0, (&json_path, drafted.json.as_bytes()));
-        for (path, text) in &drafted.files {
-            if let Some(folder) = path.parent() {
-                std::fs::create_dir_all(folder)
-                    .map_err(|e| Error::io("create the folder", folder, e))?;
-            }
-            files.push((path, text.as_bytes()));
-        }
+        files.extend(drafted.extra_files()?);
     }
     if let Some(copy) = &print_copy {
         files.push((&print_path, copy));

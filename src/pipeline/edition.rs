@@ -75,6 +75,16 @@ pub fn numbering(root: &Path, consolidated: &Consolidated) -> Result<(Numbering,
     ))
 }
 
+/// What `build` was asked about the draft cycle.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct DraftOptions {
+    /// A draft or the final edition (`--draft N`, `--final`; `[draft]` in report.toml).
+    pub edition: DraftChoice,
+    /// Compare with the snapshot of this draft: an annex of the changes in the report, and in
+    /// a proof what changed for the region (`--since N`).
+    pub since: Option<u32>,
+}
+
 /// The edition of a build and the files the draft cycle adds to its outputs: `numbers.toml`
 /// when it changed (once the cycle has begun), and the snapshot of this draft.
 #[derive(Debug)]
@@ -97,10 +107,9 @@ pub fn draft_outputs(
     root: &Path,
     project: &Project,
     consolidated: &Consolidated,
-    choice: DraftChoice,
-    since: Option<u32>,
+    asked: DraftOptions,
 ) -> Result<DraftOutputs, Error> {
-    let draft = resolve_draft(choice, project)?;
+    let draft = resolve_draft(asked.edition, project)?;
     let (numbering, exists) = numbering(root, consolidated)?;
     let json = consolidated_json(project, consolidated, &numbering.numbers, draft);
     let mut files = Vec::new();
@@ -114,7 +123,7 @@ pub fn draft_outputs(
     if let Some(d) = draft {
         files.push((snapshot_path(root, d.number), json.clone()));
     }
-    let since = match since {
+    let since = match asked.since {
         Some(n) => Some((n, diff_with_snapshot(root, n, &json)?)),
         None => None,
     };
@@ -127,6 +136,25 @@ pub fn draft_outputs(
         json,
         files,
     })
+}
+
+impl DraftOutputs {
+    /// The files to write beside the build's outputs, their folders made.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Io`] when a folder cannot be made.
+    pub fn extra_files(&self) -> Result<Vec<(&Path, &[u8])>, Error> {
+        let mut files = Vec::new();
+        for (path, text) in &self.files {
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder)
+                    .map_err(|e| Error::io("create the folder", folder, e))?;
+            }
+            files.push((path.as_path(), text.as_bytes()));
+        }
+        Ok(files)
+    }
 }
 
 /// What changed from draft `since`'s snapshot to a build's `consolidated.json`.
