@@ -401,7 +401,7 @@ fn reading_order(json: &serde_json::Value) -> Vec<String> {
 
 #[test]
 fn diff_on_the_command_line() {
-    let (_, first, second) = two_drafts("drafts-cli");
+    let (root, first, second) = two_drafts("drafts-cli");
     let output = consolidate(&[
         "diff",
         first.join("consolidated.json").to_str().unwrap(),
@@ -423,6 +423,12 @@ fn diff_on_the_command_line() {
     ]);
     let value: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(value["changes"].as_array().unwrap().len(), 4);
+    let output = consolidate(&["--root", root.to_str().unwrap(), "diff", "--since", "1"]);
+    let human = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        human.starts_with("draft 1 (2013-06-20) → the project now: 4 changes"),
+        "{human}"
+    );
     let output = consolidate(&["diff", "--since", "9", "--root", "/nonexistent-project"]);
     assert_eq!(output.status.code(), Some(2));
 }

@@ -212,7 +212,8 @@ pub fn assign(previous: &NumbersFile, entries: &[ConsolidatedEntry]) -> Numberin
         .filter(|((i, j), _)| points[*i] == old[*j].0.point)
         .map(|((i, j), n)| (i, j, n))
         .collect();
-    pairs.sort_by_key(|(i, j, n)| (Reverse(*n), old[*j].0.order(), *i));
+    // A total order, so that the result never depends on the map's iteration order.
+    pairs.sort_by_key(|(i, j, n)| (Reverse(*n), old[*j].0.order(), *i, *j));
 
     let mut numbers: Vec<Option<EntryNumber>> = vec![None; entries.len()];
     let mut taken = vec![false; old.len()];

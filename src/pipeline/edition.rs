@@ -200,9 +200,8 @@ pub fn diff_since(root: &Path, since: u32) -> Result<Diff, Error> {
         draft,
     );
     let mut diff = diff_with_snapshot(root, since, &json)?;
-    if draft.is_none() {
-        "the project now".clone_into(&mut diff.new.label);
-    }
+    // Not yet built: whatever `[draft]` says, this is the project as it stands.
+    "the project now".clone_into(&mut diff.new.label);
     Ok(diff)
 }
 
