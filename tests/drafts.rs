@@ -123,12 +123,12 @@ fn comment_round(root: &Path, first: &serde_json::Value) {
     );
     let kafala_north = reference_of(first, "Abolish the kafala");
     let kafala_south = reference_of(first, "Call for the abolition of the kafala");
-    let blacklist = reference_of(first, "Publish a blacklist");
-    let shame = reference_of(first, "Name and shame");
+    let shelters = reference_of(first, "Open consular shelters");
+    let embassies = reference_of(first, "Embassies should house");
     std::fs::write(
         root.join("editorial.toml"),
         format!(
-            "merge = [[\"{blacklist}\", \"{shame}\"]]\nkeep_apart = [[\"{kafala_north}\", \"{kafala_south}\"]]\n"
+            "merge = [[\"{shelters}\", \"{embassies}\"]]\nkeep_apart = [[\"{kafala_north}\", \"{kafala_south}\"]]\n"
         ),
     )
     .unwrap();
@@ -141,7 +141,7 @@ fn two_drafts(label: &str) -> (PathBuf, PathBuf, PathBuf) {
     let first = build(&root, "out1", draft(1, FIRST), None, None);
     let first_json = json(&first);
     // The scenario's premises: the two kafala strategies merged on their own, the two
-    // strategies about abusive brokers did not.
+    // strategies about shelters for workers who flee did not.
     assert_eq!(
         entry_of(&first_json, "Abolish the kafala")["sources"]
             .as_array()
@@ -150,8 +150,8 @@ fn two_drafts(label: &str) -> (PathBuf, PathBuf, PathBuf) {
         2
     );
     assert_ne!(
-        entry_of(&first_json, "Publish a blacklist")["number"],
-        entry_of(&first_json, "Name and shame")["number"]
+        entry_of(&first_json, "Open consular shelters")["number"],
+        entry_of(&first_json, "Embassies should house")["number"]
     );
     comment_round(&root, &first_json);
     let second = build(&root, "out2", draft(2, SECOND), Some(1), None);
@@ -337,13 +337,15 @@ fn a_region_proof_gives_the_numbers_and_what_changed_since_the_last_draft() {
     let pdf = std::fs::read(out.join("north.pdf")).unwrap();
     let text = common::pdf_text(&pdf);
     assert!(text.contains(&squash("Receipt")));
-    let blacklist = entry_of(&b, "Publish a blacklist");
+    let shelters = entry_of(&b, "Open consular shelters");
     assert!(text.contains(&squash(&format!(
         "Entry {}",
-        blacklist["number"].as_str().unwrap()
+        shelters["number"].as_str().unwrap()
     ))));
     // Where its wording is not the one printed, the proof says which is.
-    if blacklist["text"].as_str().unwrap() != "Publish a blacklist of abusive labour brokers" {
+    if shelters["text"].as_str().unwrap()
+        != "Open consular shelters for workers who flee their employers"
+    {
         assert!(text.contains(&squash("Printed there as:")));
     }
     assert!(text.contains(&squash("Changes since draft 1")));
