@@ -18,6 +18,7 @@
 
 pub mod consolidate;
 pub mod diagnostic;
+pub mod drafts;
 pub mod error;
 pub mod input;
 pub mod model;

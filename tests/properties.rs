@@ -307,6 +307,8 @@ fn seen(root: &std::path::Path) -> (String, serde_json::Value) {
         Ok(prepared) => consolidate::pipeline::write::consolidated_json(
             &prepared.project,
             &prepared.consolidated,
+            &[],
+            None,
         )
         .unwrap(),
         Err(consolidate::Error::Input(_)) => String::new(),

@@ -332,10 +332,12 @@ fn region_proof_is_that_submission_alone() {
         text.contains(&squash("line 15 • Recruitment fees")),
         "{text}"
     );
-    // Merged entries say with whom; others do not.
-    assert!(text.contains(&squash("Recruitment fees charged to workers Filed under agenda point 1 · merged with the same entry from SOU")), "{text}");
+    // Each entry gives the number it went into; merged entries say with whom, others do not.
+    assert!(text.contains(&squash("Recruitment fees charged to workers Entry 1.1 · Filed under agenda point 1 · merged with the same entry from SOU")), "{text}");
     assert!(
-        text.contains(&squash("Wage theft Filed under agenda point 1 STRATEGIES")),
+        text.contains(&squash(
+            "Wage theft Entry 1.2 · Filed under agenda point 1 STRATEGIES"
+        )),
         "{text}"
     );
     let doc = open(&out.join("proofs/north.pdf"));

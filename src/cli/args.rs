@@ -27,10 +27,22 @@ pub(crate) enum Command {
         build: BuildArgs,
         #[command(flatten)]
         edition: Edition,
+        #[command(flatten)]
+        draft: super::drafts::DraftArgs,
         /// Print how long each stage took.
         #[arg(long)]
         timings: bool,
     },
+    /// What changed between two drafts: entries added, removed, reworded (word by word),
+    /// merged, split, moved, and regions added or removed; from two builds' consolidated.json,
+    /// or from a draft's snapshot to the project now (--since N).
+    Diff {
+        #[command(flatten)]
+        args: super::drafts::DiffArgs,
+    },
+    /// Number every entry afresh in reading order (numbers.toml), closing the gaps that drafts
+    /// left: once, before publication.
+    Renumber,
     /// Settle the merge decisions left to the editors: on a terminal, one item at a time, each
     /// decision written to editorial.toml at once; otherwise (or with --list) the merged
     /// entries and suggestions, with the lines to paste into editorial.toml.

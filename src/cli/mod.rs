@@ -5,6 +5,7 @@
 
 mod args;
 mod desk;
+mod drafts;
 mod terminal;
 
 use std::io::{IsTerminal, Write};
@@ -42,8 +43,14 @@ pub fn run() -> ExitCode {
         Command::Build {
             build,
             edition,
+            draft,
             timings,
-        } => build_options(root, build, Some(edition)).and_then(|o| run_build(&o, timings, out)),
+        } => build_options(root, build, Some(edition)).and_then(|mut o| {
+            draft.apply(&mut o);
+            run_build(&o, timings, out)
+        }),
+        Command::Diff { args } => drafts::run_diff(&root, &args, out),
+        Command::Renumber => drafts::run_renumber(&root, out),
         Command::Validate {
             paths,
             format,

@@ -188,6 +188,23 @@ pub struct ReportSettings {
     #[serde(default)]
     #[schemars(with = "Option<LexiconSettings>")]
     pub lexicon: LexiconSettings,
+    /// When the report goes out as a draft for the regions to comment on: its number and
+    /// date. Absent, the build makes the final edition.
+    #[serde(default)]
+    pub draft: Option<DraftEdition>,
+}
+
+/// `[draft]` in `report.toml`: which draft this is, so that every page says it is not for
+/// citation and the build keeps a snapshot to compare the next draft with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DraftEdition {
+    /// Draft 1, 2, ...: numbers the snapshot in `drafts/` and the band on every page.
+    #[schemars(range(min = 1))]
+    pub number: u32,
+    /// The day the draft goes out.
+    #[schemars(with = "Date")]
+    pub date: Date,
 }
 
 /// A lexicon of the field: the shipped `lexicon/migration.toml`, and the `[lexicon]` table of

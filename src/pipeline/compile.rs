@@ -13,8 +13,9 @@ use crate::model::Date;
 use crate::model::entry::entries_of;
 use crate::model::project::{Project, Submission};
 use crate::model::source::SourceFile;
+use crate::pipeline::edition::{DraftOptions, draft_outputs};
 use crate::pipeline::prepare::{Prepared, Scope, prepare_with, settle};
-use crate::pipeline::write::{consolidated_json, write_atomically};
+use crate::pipeline::write::write_atomically;
 use crate::progress::{Progress, Silent, Stage, Timings};
 use crate::publish::fonts::FontSet;
 use crate::publish::pdf::{PdfProfile, Typeset, TypesetOptions, typeset};
@@ -87,6 +88,8 @@ pub struct BuildOptions {
     pub print: bool,
     /// Write only the proof of this submission, `ID.pdf`, for its hosts (`--region ID`).
     pub region: Option<String>,
+    /// A draft or the final edition, and the draft to compare with.
+    pub drafts: DraftOptions,
 }
 
 impl BuildOptions {
@@ -102,6 +105,7 @@ impl BuildOptions {
             standards: PdfProfile::default(),
             print: false,
             region: None,
+            drafts: DraftOptions::default(),
         }
     }
 }
@@ -210,8 +214,9 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     prepared.keep_in_scope(&mut diagnostics);
     let creation = creation_date(options, project);
     let proof = prepared.proof_submission();
+    let drafted = draft_outputs(&options.root, project, consolidated, options.drafts)?;
     let source = timings.time(Stage::Render, progress, || match proof {
-        None => render_report(&templates, project, consolidated),
+        None => render_report(&templates, project, consolidated, &drafted.edition),
         Some(submission) => render_proof(
             &templates,
             project,
@@ -219,6 +224,7 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
             submission,
             &diagnostics.diagnostics,
             creation,
+            &drafted.edition,
         ),
     })?;
     let (folder, stem) = edition_place(options, proof);
@@ -256,13 +262,12 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
     let pdf_path = folder.join(format!("{stem}.pdf"));
     let json_path = options.out.join("consolidated.json");
     let print_path = options.out.join(PRINT_PDF);
-    let json;
     let mut files: Vec<(&Path, &[u8])> = vec![(&pdf_path, &edition.pdf)];
     // A proof writes its PDF alone: the report's outputs stay those of the last full build.
     if proof.is_none() {
-        json = consolidated_json(project, consolidated)?;
         files.insert(0, (&typ_path, world.main_text().as_bytes()));
-        files.insert(0, (&json_path, json.as_bytes()));
+        files.insert(0, (&json_path, drafted.json.as_bytes()));
+        files.extend(drafted.extra_files()?);
     }
     if let Some(copy) = &print_copy {
         files.push((&print_path, copy));

@@ -9,6 +9,7 @@
 pub mod check;
 #[cfg(feature = "typeset")]
 pub mod compile;
+pub mod edition;
 pub mod prepare;
 #[cfg(feature = "cli")]
 pub mod validator;

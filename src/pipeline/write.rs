@@ -9,18 +9,24 @@ use serde::Serialize;
 
 use crate::consolidate::{Consolidated, ConsolidatedEntry};
 use crate::error::Error;
-use crate::model::Date;
 use crate::model::project::Project;
+use crate::model::{Date, DraftEdition};
 
 /// `out/consolidated.json`: the stable shape other tools read (fields may be added, never
-/// removed): `{"entries": [{"kind", "text", "agenda", "regions", "sources": [{"region", "file",
-/// "line", "text", ...}]}], ...}`.
+/// removed): `{"entries": [{"number", "kind", "text", "agenda", "regions", "sources":
+/// [{"region", "file", "line", "text", ...}]}], "draft", ...}`. `numbers` holds each entry's
+/// number; `draft` is `null` for the final edition.
 ///
 /// # Errors
 ///
 /// [`Error::Internal`] when the model cannot be written as JSON: an empty file in its place
 /// would read as a report with no entries.
-pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Result<String, Error> {
+pub fn consolidated_json(
+    project: &Project,
+    consolidated: &Consolidated,
+    numbers: &[String],
+    draft: Option<DraftEdition>,
+) -> Result<String, Error> {
     #[derive(Serialize)]
     struct Region<'a> {
         id: &'a str,
@@ -31,16 +37,24 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Resu
         location: &'a str,
     }
     #[derive(Serialize)]
+    struct Numbered<'a> {
+        number: &'a str,
+        #[serde(flatten)]
+        entry: &'a ConsolidatedEntry,
+    }
+    #[derive(Serialize)]
     struct Document<'a> {
         title: &'a str,
         date: Date,
+        draft: Option<DraftEdition>,
         regions: Vec<Region<'a>>,
-        entries: &'a [ConsolidatedEntry],
+        entries: Vec<Numbered<'a>>,
     }
     let settings = &project.settings.data;
     let document = Document {
         title: &settings.title,
         date: *settings.date.get_ref(),
+        draft,
         regions: project
             .submissions
             .iter()
@@ -56,7 +70,15 @@ pub fn consolidated_json(project: &Project, consolidated: &Consolidated) -> Resu
                 }
             })
             .collect(),
-        entries: &consolidated.entries,
+        entries: consolidated
+            .entries
+            .iter()
+            .enumerate()
+            .map(|(i, entry)| Numbered {
+                number: numbers.get(i).map_or("", String::as_str),
+                entry,
+            })
+            .collect(),
     };
     let mut json = serde_json::to_string_pretty(&document).map_err(|e| {
         Error::Internal(format!(

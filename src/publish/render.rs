@@ -18,6 +18,10 @@ use serde::Serialize;
 
 use crate::consolidate::merge::{Consolidated, ConsolidatedEntry, Wording};
 use crate::diagnostic::Diagnostic;
+use crate::drafts::Edition;
+use crate::drafts::diff::{Change, ChangeKind};
+use crate::drafts::numbers::CROSS_CUTTING;
+use crate::drafts::words::WordEdit;
 use crate::error::Error;
 use crate::model::entry::EntryKind;
 use crate::model::project::{Project, Submission};
@@ -172,8 +176,9 @@ pub fn render_report(
     templates: &Templates,
     project: &Project,
     consolidated: &Consolidated,
+    edition: &Edition,
 ) -> Result<String, Error> {
-    let view = ReportView::new(project, consolidated);
+    let view = ReportView::new(project, consolidated, edition);
     render(templates, "report.typ.j2", &view)
 }
 
@@ -190,8 +195,16 @@ pub fn render_proof(
     submission: &Submission,
     diagnostics: &[Diagnostic],
     created: Date,
+    edition: &Edition,
 ) -> Result<String, Error> {
-    let view = ProofView::new(project, consolidated, submission, diagnostics, created);
+    let view = ProofView::new(
+        project,
+        consolidated,
+        submission,
+        diagnostics,
+        created,
+        edition,
+    );
     render(templates, "proof.typ.j2", &view)
 }
 
@@ -241,6 +254,38 @@ pub struct ReportView {
     pub merged: Vec<EntryView>,
     /// Totals for the introduction.
     pub totals: Totals,
+    /// The annex "Changes since draft N", by agenda point (`--since N`).
+    pub changes: Option<ChangesAnnex>,
+}
+
+/// What changed since an earlier draft, by agenda point.
+#[derive(Debug, Serialize)]
+pub struct ChangesAnnex {
+    /// The draft compared with.
+    since: u32,
+    /// The points with changes, in the agenda's order, cross-cutting last.
+    points: Vec<ChangesAtPoint>,
+}
+
+/// The changes filed under one agenda point.
+#[derive(Debug, Serialize)]
+pub struct ChangesAtPoint {
+    /// "Point 2: ...", or "Cross-cutting".
+    title: String,
+    changes: Vec<ChangeView>,
+}
+
+/// One change, as the annex and a proof print it.
+#[derive(Debug, Serialize)]
+pub struct ChangeView {
+    /// The entry's number now (before, for a removal).
+    number: String,
+    /// "added", "merged from 2.3 + 2.5", "moved from point 4 (was 4.2)", ...
+    what: String,
+    /// The printed wording now (the last one, for a removal).
+    text: String,
+    /// For a rewording: the words removed and added.
+    words: Vec<WordEdit>,
 }
 
 /// The report-wide facts, and the PDF's metadata.
@@ -257,6 +302,10 @@ pub struct ReportMeta {
     description: Option<String>,
     /// The PDF's keywords: `keywords` in report.toml, else the agenda's clusters.
     keywords: Vec<String>,
+    /// On a draft, the band on every page: "Draft 2 — 1 July 2013 — not for citation".
+    draft: Option<String>,
+    /// On a draft, what the cover and the PDF's title say: "Draft 2, 1 July 2013".
+    draft_title: Option<String>,
     /// The report's language (the format has the consolidated text in English).
     language: &'static str,
     /// "May–July 2013": when the consultations took place.
@@ -345,6 +394,8 @@ pub struct PointEntries {
 /// A consolidated entry as the report shows it.
 #[derive(Debug, Clone, Serialize)]
 pub struct EntryView {
+    /// Its stable number, `2.14`, for comments to cite.
+    number: String,
     text: String,
     /// How the originals came together and how the wording was chosen, for the editorial annex.
     how: String,
@@ -421,6 +472,11 @@ pub struct ItemView {
     line: usize,
     /// For issues and strategies: the other regions whose entry was merged with this one.
     also_raised_by: Vec<String>,
+    /// For issues and strategies in a proof: the number of the consolidated entry it went
+    /// into.
+    number: Option<String>,
+    /// And the wording printed there, when it is not this entry's own.
+    printed: Option<String>,
 }
 
 /// Numbers for the introduction.
@@ -578,9 +634,10 @@ impl<'a> RegionNames<'a> {
         self.codes.get(id).cloned().unwrap_or_else(|| id.to_owned())
     }
 
-    /// A consolidated entry as the report shows it.
-    fn entry_view(&self, e: &ConsolidatedEntry) -> EntryView {
+    /// A consolidated entry as the report shows it, with its number.
+    fn entry_view(&self, e: &ConsolidatedEntry, number: &str) -> EntryView {
         EntryView {
+            number: number.to_owned(),
             text: e.text.clone(),
             how: how_merged(e),
             kind: e.kind,
@@ -605,34 +662,41 @@ impl<'a> RegionNames<'a> {
 impl ReportView {
     /// Arranges the consolidated model the way the report reads.
     #[must_use]
-    pub fn new(project: &Project, consolidated: &Consolidated) -> ReportView {
+    pub fn new(project: &Project, consolidated: &Consolidated, edition: &Edition) -> ReportView {
         let names = RegionNames::new(project);
-        let (clusters, cross_cutting) = chapters(project, consolidated, &names);
+        let number = |i: usize| edition.numbers.get(i).map_or("", String::as_str);
+        let (clusters, cross_cutting) = chapters(project, consolidated, &names, &edition.numbers);
         let by_point = point_summaries(&clusters, &cross_cutting, consolidated);
         let by_point_max = by_point.iter().map(|p| p.entries).max().unwrap_or(0);
         let by_point_alt = by_point_alt(&by_point, project.submissions.len());
 
-        let mut convergent: Vec<&ConsolidatedEntry> = consolidated
+        let mut convergent: Vec<(usize, &ConsolidatedEntry)> = consolidated
             .entries
             .iter()
-            .filter(|e| e.regions.len() > 1)
+            .enumerate()
+            .filter(|(_, e)| e.regions.len() > 1)
             .collect();
-        convergent.sort_by_key(|e| std::cmp::Reverse(e.regions.len()));
+        convergent.sort_by_key(|(_, e)| std::cmp::Reverse(e.regions.len()));
         let merged = consolidated
             .entries
             .iter()
-            .filter(|e| e.sources.len() > 1)
-            .map(|e| names.entry_view(e))
+            .enumerate()
+            .filter(|(_, e)| e.sources.len() > 1)
+            .map(|(i, e)| names.entry_view(e, number(i)))
             .collect();
         let matrix = matrix(project, &names);
         let convergent: Vec<EntryView> = convergent
             .into_iter()
             .take(12)
-            .map(|e| names.entry_view(e))
+            .map(|(i, e)| names.entry_view(e, number(i)))
             .collect();
         let convergent_alt = convergent_alt(&convergent, project.submissions.len());
         ReportView {
-            report: ReportMeta::new(project),
+            report: ReportMeta::new(project, edition),
+            changes: edition
+                .since
+                .as_ref()
+                .map(|(since, diff)| changes_annex(project, *since, &diff.changes, &names)),
             regions: project
                 .submissions
                 .iter()
@@ -673,17 +737,19 @@ fn chapters(
     project: &Project,
     consolidated: &Consolidated,
     names: &RegionNames,
+    numbers: &[String],
 ) -> (Vec<ClusterView>, PointEntries) {
+    let number = |i: usize| numbers.get(i).map_or("", String::as_str);
     let mut by_point: BTreeMap<i64, PointEntries> = BTreeMap::new();
     let mut cross_cutting = PointEntries::default();
-    for entry in &consolidated.entries {
+    for (i, entry) in consolidated.entries.iter().enumerate() {
         let bucket = match entry.agenda.first() {
             Some(point) => by_point.entry(*point).or_default(),
             None => &mut cross_cutting,
         };
         match entry.kind {
-            EntryKind::Issue => bucket.issues.push(names.entry_view(entry)),
-            EntryKind::Strategy => bucket.strategies.push(names.entry_view(entry)),
+            EntryKind::Issue => bucket.issues.push(names.entry_view(entry, number(i))),
+            EntryKind::Strategy => bucket.strategies.push(names.entry_view(entry, number(i))),
         }
     }
     let mut clusters: Vec<ClusterView> = Vec::new();
@@ -807,7 +873,7 @@ fn matrix(project: &Project, names: &RegionNames) -> Matrix {
 
 impl ReportMeta {
     /// The report-wide facts of a project.
-    fn new(project: &Project) -> ReportMeta {
+    fn new(project: &Project, edition: &Edition) -> ReportMeta {
         let settings = &project.settings.data;
         let date = *settings.date.get_ref();
         let mut keywords = settings.keywords.clone();
@@ -835,6 +901,10 @@ impl ReportMeta {
             paper: settings.paper.typst_name(),
             description: settings.subtitle.clone().or_else(|| settings.event.clone()),
             keywords,
+            draft: edition.band(),
+            draft_title: edition
+                .draft
+                .map(|d| format!("Draft {}, {}", d.number, d.date.long())),
             language: "en",
             period: period(first, last),
         }
@@ -1007,7 +1077,18 @@ fn region_summary(submission: &Submission, code: &str) -> RegionSummary {
 /// For each (line, kind, text) of a submission's issues and strategies: the other regions whose
 /// entries were merged with it. The text is part of the key because several entries may be
 /// written on one line.
-type AlsoRaised = BTreeMap<(usize, EntryKind, String), Vec<String>>;
+type AlsoRaised = BTreeMap<(usize, EntryKind, String), Receipt>;
+
+/// What became of one of a region's entries in the report, for its proof.
+#[derive(Debug, Clone, Default)]
+struct Receipt {
+    /// The labels of the other regions whose entries were merged with it.
+    also: Vec<String>,
+    /// The number of the consolidated entry it went into.
+    number: Option<String>,
+    /// The wording printed there, when it is not the entry's own.
+    printed: Option<String>,
+}
 
 /// An item as the annex and the proof print it: with its original, the language of that
 /// original, its line, its agenda points (its own or its workshop's), and for issues and
@@ -1020,6 +1101,10 @@ fn item_view(
 ) -> ItemView {
     let lang = item.original_lang.as_ref().map(|l| l.get_ref().clone());
     let line = source.line_of(item.text.span().start);
+    let receipt = also
+        .and_then(|(map, kind)| map.get(&(line, kind, item.text().to_owned())))
+        .cloned()
+        .unwrap_or_default();
     ItemView {
         text: item.text().to_owned(),
         original: item.original.as_ref().map(|o| o.get_ref().clone()),
@@ -1028,10 +1113,9 @@ fn item_view(
         original_locale: lang.as_deref().map(TypstLocale::from_tag),
         original_lang: lang,
         line,
-        also_raised_by: also
-            .and_then(|(map, kind)| map.get(&(line, kind, item.text().to_owned())))
-            .cloned()
-            .unwrap_or_default(),
+        also_raised_by: receipt.also,
+        number: receipt.number,
+        printed: receipt.printed,
         agenda: item
             .agenda
             .as_ref()
@@ -1122,6 +1206,104 @@ fn annex(submission: &Submission, code: &str, also: &AlsoRaised) -> AnnexView {
     }
 }
 
+/// The annex "Changes since draft N": the changes by agenda point, in the agenda's order.
+fn changes_annex(
+    project: &Project,
+    since: u32,
+    changes: &[Change],
+    names: &RegionNames,
+) -> ChangesAnnex {
+    let mut points: Vec<ChangesAtPoint> = Vec::new();
+    let mut current: Option<&str> = None;
+    for change in changes {
+        if current != Some(change.point.as_str()) {
+            current = Some(&change.point);
+            let title = if change.point == CROSS_CUTTING {
+                "Cross-cutting".to_owned()
+            } else {
+                let agenda_title = project
+                    .settings
+                    .data
+                    .agenda
+                    .iter()
+                    .find(|p| p.get_ref().number.get_ref().to_string() == change.point)
+                    .map(|p| p.get_ref().title.clone())
+                    .unwrap_or_default();
+                format!("Point {}: {agenda_title}", change.point)
+            };
+            points.push(ChangesAtPoint {
+                title,
+                changes: Vec::new(),
+            });
+        }
+        if let Some(at) = points.last_mut() {
+            at.changes.push(change_view(change, names));
+        }
+    }
+    ChangesAnnex { since, points }
+}
+
+/// A change as the annex and a proof print it, with regions by their labels.
+fn change_view(change: &Change, names: &RegionNames) -> ChangeView {
+    let numbers = |parts: &[crate::drafts::diff::Part]| {
+        parts
+            .iter()
+            .map(|p| p.number.as_str())
+            .collect::<Vec<_>>()
+            .join(" + ")
+    };
+    let codes = |ids: &[String]| {
+        ids.iter()
+            .map(|id| names.code_of(id))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let what = match change.change {
+        ChangeKind::Added => "added".to_owned(),
+        ChangeKind::Removed => "removed".to_owned(),
+        ChangeKind::Reworded => "reworded".to_owned(),
+        ChangeKind::Merged => format!("merged from {}", numbers(&change.before)),
+        ChangeKind::Split => format!(
+            "split from {} into {}",
+            numbers(&change.before),
+            numbers(&change.after)
+        ),
+        ChangeKind::Regrouped => format!(
+            "regrouped from {} into {}",
+            numbers(&change.before),
+            numbers(&change.after)
+        ),
+        ChangeKind::Moved => format!(
+            "moved from point {} (was {})",
+            change.from_point.as_deref().unwrap_or_default(),
+            numbers(&change.before)
+        ),
+        ChangeKind::Regions => {
+            let mut parts = Vec::new();
+            if !change.regions_added.is_empty() {
+                parts.push(format!(
+                    "now also raised by {}",
+                    codes(&change.regions_added)
+                ));
+            }
+            if !change.regions_removed.is_empty() {
+                parts.push(format!(
+                    "no longer raised by {}",
+                    codes(&change.regions_removed)
+                ));
+            }
+            parts.join("; ")
+        }
+    };
+    let shown = change.after.first().or(change.before.first());
+    ChangeView {
+        number: change.number().to_owned(),
+        what,
+        text: shown.map(|p| p.text.clone()).unwrap_or_default(),
+        words: change.words.clone(),
+    }
+}
+
 /// Everything the proof template can print.
 #[derive(Debug, Serialize)]
 pub struct ProofView {
@@ -1135,6 +1317,10 @@ pub struct ProofView {
     checks: Vec<CheckView>,
     /// The date the proof was made.
     created: String,
+    /// The draft compared with (`--since N`).
+    since: Option<u32>,
+    /// What changed for this region since that draft.
+    changes: Vec<ChangeView>,
 }
 
 /// An agenda point, for the key of a proof.
@@ -1162,6 +1348,7 @@ impl ProofView {
         submission: &Submission,
         diagnostics: &[Diagnostic],
         created: Date,
+        edition: &Edition,
     ) -> ProofView {
         let codes = region_codes(&project.submissions);
         let code = codes
@@ -1169,7 +1356,7 @@ impl ProofView {
             .cloned()
             .unwrap_or_else(|| derived_code(submission.region()));
         let mut also: AlsoRaised = BTreeMap::new();
-        for entry in &consolidated.entries {
+        for (i, entry) in consolidated.entries.iter().enumerate() {
             for source in entry.sources.iter().filter(|s| s.region == submission.id) {
                 let others: Vec<String> = entry
                     .regions
@@ -1177,14 +1364,29 @@ impl ProofView {
                     .filter(|r| **r != submission.id)
                     .map(|r| codes.get(r).cloned().unwrap_or_else(|| r.clone()))
                     .collect();
-                if !others.is_empty() {
-                    also.insert((source.line, entry.kind, source.text.clone()), others);
-                }
+                let receipt = Receipt {
+                    also: others,
+                    number: edition.numbers.get(i).cloned(),
+                    printed: (entry.text != source.text).then(|| entry.text.clone()),
+                };
+                also.insert((source.line, entry.kind, source.text.clone()), receipt);
             }
         }
+        let names = RegionNames::new(project);
         let file = &submission.source;
         ProofView {
-            report: ReportMeta::new(project),
+            report: ReportMeta::new(project, edition),
+            since: edition.since.as_ref().map(|(since, _)| *since),
+            changes: edition
+                .since
+                .as_ref()
+                .map(|(_, diff)| {
+                    diff.for_region(&submission.id)
+                        .into_iter()
+                        .map(|c| change_view(c, &names))
+                        .collect()
+                })
+                .unwrap_or_default(),
             region: annex(submission, &code, &also),
             agenda: project
                 .settings
