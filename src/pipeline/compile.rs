@@ -183,14 +183,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
 ///
 /// As [`build`].
 pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
-    // Said before any work, and in words: creating the folder would only fail with "it
-    // already exists".
-    if options.out.exists() && !options.out.is_dir() {
-        return Err(Error::usage(
-            format!("the output folder {} is a file", options.out.display()),
-            "give --out a folder (it is created if need be), e.g. `--out out`",
-        ));
-    }
+    refuse_a_file_as_out(&options.out)?;
     let mut timings = Timings::default();
     let scope = options.region.clone().map_or(Scope::Report, Scope::Proof);
     let mut prepared = prepare_with(
@@ -289,6 +282,18 @@ pub fn build_with(options: &BuildOptions, progress: &dyn Progress) -> Result<Bui
         removed,
         stale,
     })
+}
+
+/// Said before any work, and in words: creating the folder would only fail with "it already
+/// exists" after typesetting.
+fn refuse_a_file_as_out(out: &Path) -> Result<(), Error> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::usage(
+            format!("the output folder {} is a file", out.display()),
+            "give --out a folder (it is created if need be), e.g. `--out out`",
+        ));
+    }
+    Ok(())
 }
 
 /// The folder and file stem of an edition. Proofs live in a folder of their own, so that no
