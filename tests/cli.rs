@@ -491,3 +491,44 @@ fn a_failed_typesetting_says_the_earlier_outputs_are_kept_not_that_nothing_was_w
     );
     assert!(root.join("out/report.failed.typ").is_file());
 }
+
+/// What Notepad on Windows writes, as a committed project: a CRLF file with multi-line strings
+/// and a tab, a UTF-16 file with a byte-order mark, `east.toml.txt` (the hidden extension)
+/// and a file in a sub-folder.
+#[test]
+fn a_project_saved_by_notepad_builds_and_names_the_files_it_does_not_read() {
+    let root = fixture("notepad");
+    let out = scratch("cli-notepad");
+    let output = consolidate(&[
+        "build",
+        "--root",
+        root.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stderr}");
+    let said = format!("{stdout}{stderr}");
+    assert!(said.contains("read 2 regions: north, south"), "{said}");
+    assert!(said.contains("regions/east.toml.txt"), "{said}");
+    assert!(said.contains("rename it to east.toml"), "{said}");
+    assert!(said.contains("regions/archive"), "{said}");
+    let json = std::fs::read_to_string(out.join("consolidated.json")).unwrap();
+    let typ = std::fs::read_to_string(out.join("report.typ")).unwrap();
+    assert!(
+        !json.contains('\r') && !typ.contains('\r'),
+        "no CR reaches the outputs"
+    );
+    assert!(
+        json.contains("Ban recruitment\\nfees"),
+        "a multi-line string is one text"
+    );
+    assert!(json.contains("São Paulo"), "the UTF-16 file is decoded");
+    assert!(
+        typ.contains("Recruitment fees charged to workers"),
+        "the tab prints as a space"
+    );
+    let text = pdf_text(&std::fs::read(out.join("report.pdf")).unwrap());
+    assert!(text.contains(&squash("Exclusion of domestic workers from labour laws")));
+}
