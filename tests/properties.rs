@@ -262,6 +262,22 @@ fn projects_on_disk_consolidate_the_same_after_their_entries_are_reordered() {
     }
 }
 
+/// A fixture's text as UTF-8 with LF line ends, whatever it was saved as (the `notepad`
+/// fixture is already in Windows' encodings: UTF-16 LE with a BOM, CRLF).
+fn plain_text(bytes: &[u8]) -> String {
+    let text = match bytes {
+        [0xFF, 0xFE, rest @ ..] => String::from_utf16(
+            &rest
+                .chunks_exact(2)
+                .map(|pair| u16::from_le_bytes([pair[0], pair[1]]))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap(),
+        _ => String::from_utf8(bytes.to_vec()).unwrap(),
+    };
+    text.replace("\r\n", "\n")
+}
+
 /// A file's text as Windows editors save it: each variant must read exactly as the original.
 fn encodings(text: &str) -> Vec<(&'static str, Vec<u8>)> {
     let crlf = text.replace('\n', "\r\n");
@@ -294,7 +310,7 @@ fn rewrite_project(root: &std::path::Path, variant: usize) {
     }
     for file in files {
         if file.extension().is_some_and(|e| e == "toml") {
-            let text = std::fs::read_to_string(&file).unwrap();
+            let text = plain_text(&std::fs::read(&file).unwrap());
             std::fs::write(&file, &encodings(&text)[variant].1).unwrap();
         }
     }
