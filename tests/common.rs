@@ -60,6 +60,7 @@ fn copy_dir(from: &Path, to: &Path) {
                 copy_dir(&entry.path(), &target);
             }
         } else if name == "report.toml"
+            || name == "editorial.toml"
             || from
                 .file_name()
                 .is_some_and(|n| n == "regions" || n == "templates")

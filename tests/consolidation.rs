@@ -349,6 +349,38 @@ fn malformed_and_conflicting_decisions_are_errors_with_their_place() {
     );
 }
 
+/// The committed family of decisions that cannot all hold: `validate` reports exactly the
+/// errors `build` stops on, so that a project `validate` passes also builds.
+#[test]
+fn validate_and_build_agree_on_the_editorial_conflicts_fixture() {
+    let root = copy_project(&fixture("editorial-conflicts"), "editorial-conflicts");
+    assert!(root.join("editorial.toml").is_file());
+    let built = failure(&root);
+    let validated = consolidate::pipeline::prepare::validate(&root, &[], false).unwrap();
+    let codes = |d: &Diagnostics| {
+        let mut codes: Vec<(String, String, Option<usize>)> = d
+            .diagnostics
+            .iter()
+            .map(|d| {
+                (
+                    d.code.to_string(),
+                    d.file.clone(),
+                    d.span.as_ref().map(|s| s.start),
+                )
+            })
+            .collect();
+        codes.sort();
+        codes
+    };
+    assert_eq!(codes(&validated), codes(&built));
+    let errors: Vec<String> = codes(&validated)
+        .into_iter()
+        .filter(|(c, _, _)| c.starts_with('E'))
+        .map(|(c, _, _)| c)
+        .collect();
+    assert_eq!(errors, ["E016", "E016", "E016", "E016", "E017"]);
+}
+
 #[test]
 fn editorial_toml_parse_errors_name_line_column_and_help() {
     let root = copy_project(&fixture("consolidation"), "editorial-syntax");
