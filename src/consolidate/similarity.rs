@@ -119,13 +119,9 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
         .collect();
     let hash = |chars: &[char]| fnv1a(chars.iter().flat_map(|c| u32::from(*c).to_le_bytes()));
     if is_concept(word) {
-        // A concept weighs as a word of average length does, whatever its id is spelt like,
-        // and shares no piece with any word.
-        out.extend((0..CONCEPT_PIECES).map(|k| {
-            let mut salted = padded.clone();
-            salted.push(char::from(b'0' + k));
-            hash(&salted)
-        }));
+        // One piece, whatever its id is spelt like, which shares nothing with any word; its
+        // weight is scaled to [`CONCEPT_PIECES`] pieces' when the vectors are made.
+        out.push(hash(&padded));
     } else if padded.len() <= PIECE_LENGTH {
         out.push(hash(&padded));
     } else {
@@ -213,6 +209,18 @@ impl Corpus {
             })
             .collect();
         drop(piece_hashes);
+        // A concept is one piece weighted as CONCEPT_PIECES equal pieces would be (the same
+        // cosine, since both the norm and the dot product take the square), so that vectors
+        // stay as short as their words make them.
+        let mut concept_piece = vec![false; piece_vocabulary.len()];
+        for (word, own) in vocabulary.iter().zip(&word_pieces) {
+            if is_concept(word) {
+                for &piece in own {
+                    concept_piece[piece as usize] = true;
+                }
+            }
+        }
+        let concept_scale = f64::from(CONCEPT_PIECES).sqrt();
         // Each entry's pieces, sorted, repeats kept: runs are (piece, term frequency).
         let features: Vec<Vec<u32>> = tokens
             .par_iter()
@@ -241,7 +249,12 @@ impl Corpus {
                     let tf = 1.0 + (run.len() as f64).ln();
                     let df = f64::from(document_frequency[id as usize]);
                     let idf = 1.0 + ((n + 1.0) / (df + 1.0)).ln();
-                    terms.push((id, (tf * idf) as f32));
+                    let scale = if concept_piece[id as usize] {
+                        concept_scale
+                    } else {
+                        1.0
+                    };
+                    terms.push((id, (tf * idf * scale) as f32));
                 }
                 let norm = terms
                     .iter()
