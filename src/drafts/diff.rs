@@ -178,6 +178,16 @@ impl ChangeKind {
     }
 }
 
+/// The numbers of the entries on one side of a change, as printed: `2.1 + 2.7`.
+#[must_use]
+pub fn joined_numbers(parts: &[Part]) -> String {
+    parts
+        .iter()
+        .map(|p| p.number.as_str())
+        .collect::<Vec<_>>()
+        .join(" + ")
+}
+
 /// An entry of one side of a change: its number, wording and regions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Part {
@@ -234,13 +244,7 @@ impl Change {
     /// One line for people, without colour: "2.15 added: ...".
     #[must_use]
     pub fn describe(&self) -> String {
-        let numbers = |parts: &[Part]| {
-            parts
-                .iter()
-                .map(|p| p.number.as_str())
-                .collect::<Vec<_>>()
-                .join(" + ")
-        };
+        let numbers = joined_numbers;
         let kind = self.kind.as_str();
         match self.change {
             ChangeKind::Added => {

@@ -1245,13 +1245,7 @@ fn changes_annex(
 
 /// A change as the annex and a proof print it, with regions by their labels.
 fn change_view(change: &Change, names: &RegionNames) -> ChangeView {
-    let numbers = |parts: &[crate::drafts::diff::Part]| {
-        parts
-            .iter()
-            .map(|p| p.number.as_str())
-            .collect::<Vec<_>>()
-            .join(" + ")
-    };
+    let numbers = crate::drafts::diff::joined_numbers;
     let codes = |ids: &[String]| {
         ids.iter()
             .map(|id| names.code_of(id))
