@@ -100,7 +100,7 @@ pub struct Consolidated {
     /// Entries ordered by first agenda point (cross-cutting last), kind, number of regions
     /// (most first), number of originals, then first appearance.
     pub entries: Vec<ConsolidatedEntry>,
-    /// Near-misses, most similar first.
+    /// Near-misses, most likely right first (see `most_likely_first`), at most one per entry.
     #[serde(skip)]
     pub suggestions: Vec<Suggestion>,
     /// What applying `editorial.toml` found: stale, changed, malformed or conflicting decisions.

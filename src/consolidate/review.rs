@@ -28,7 +28,7 @@ pub struct Review {
     pub suggest_from: f64,
     /// Consolidated entries with more than one original, in report order.
     pub merged: Vec<MergedEntry>,
-    /// Near-misses, most similar first.
+    /// Near-misses, most likely right first, as consolidation ranks them.
     pub suggestions: Vec<ReviewSuggestion>,
 }
 
