@@ -83,7 +83,7 @@ pub struct LexiconProblem {
 /// The two rules a lexicon keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// A distinct set names a concept no `[[concept]]` defines.
+    /// A distinct set or a concept's `broader` names a concept no `[[concept]]` defines.
     UnknownConcept,
     /// A term that is empty, too long, only function words, or already another concept's.
     BadTerm,
@@ -98,6 +98,9 @@ pub struct Lexicon {
     tokens: Vec<String>,
     /// For each concept, the distinct sets it is a member of.
     sets_of: Vec<Vec<u16>>,
+    /// For each concept, every concept it is a kind of, through any chain of `broader`,
+    /// ascending and without itself.
+    broader: Vec<Vec<u32>>,
 }
 
 impl Lexicon {
@@ -155,6 +158,11 @@ impl Lexicon {
                 of_a_name[end - length..end].fill(true);
             }
         }
+        // A broader concept is named once, after the first term that implies it, and not at
+        // all when the entry names it itself: "detention, including private detention" names
+        // detention as often as "detention" does.
+        let named: Vec<u32> = found.iter().map(|&(_, _, concept)| concept).collect();
+        let mut implied: Vec<u32> = Vec::new();
         text.tokens.reserve(words.len() + found.len());
         let mut ends = found.iter().peekable();
         for ((at, word), of_a_name) in words.into_iter().enumerate().zip(of_a_name) {
@@ -162,9 +170,12 @@ impl Lexicon {
                 text.tokens.push(word);
             }
             while let Some(&&(_, _, concept)) = ends.peek().filter(|(end, _, _)| *end == at + 1) {
-                text.tokens.push(self.tokens[concept as usize].clone());
-                for &set in &self.sets_of[concept as usize] {
-                    text.members.push((set, concept));
+                self.name(concept, &mut text);
+                for &broader in &self.broader[concept as usize] {
+                    if !named.contains(&broader) && !implied.contains(&broader) {
+                        implied.push(broader);
+                        self.name(broader, &mut text);
+                    }
                 }
                 ends.next();
             }
@@ -172,6 +183,14 @@ impl Lexicon {
         text.members.sort_unstable();
         text.members.dedup();
         text
+    }
+
+    /// Adds `concept`'s token to `text`, and its place in the distinct sets.
+    fn name(&self, concept: u32, text: &mut NormalisedText) {
+        text.tokens.push(self.tokens[concept as usize].clone());
+        for &set in &self.sets_of[concept as usize] {
+            text.members.push((set, concept));
+        }
     }
 }
 
@@ -185,6 +204,9 @@ struct Builder {
     set_ids: Vec<String>,
     set_index: HashMap<String, u16>,
     members: Vec<Vec<u32>>,
+    /// Each concept's `broader` ids as written, with their place: checked once every concept
+    /// is known, since a concept may name one defined further down or in `report.toml`.
+    broader: Vec<(u32, String, Option<Range<usize>>)>,
     problems: Vec<LexiconProblem>,
 }
 
@@ -195,6 +217,13 @@ impl Builder {
             let concept = concept.get_ref();
             let id = concept.id.get_ref().trim().to_owned();
             let index = self.concept(&id);
+            for broader in &concept.broader {
+                self.broader.push((
+                    index,
+                    broader.get_ref().trim().to_owned(),
+                    span(broader.span()),
+                ));
+            }
             for term in &concept.terms {
                 let written = term.get_ref().trim();
                 let phrase = normaliser.normalise(written, "en").tokens;
@@ -275,6 +304,49 @@ impl Builder {
         }
     }
 
+    /// For each concept, the concepts it is a kind of, directly or through a chain; an id
+    /// that names no concept is a problem. A loop ("a" broader "b", "b" broader "a") only
+    /// makes the two imply each other.
+    fn broader_closure(&mut self) -> Vec<Vec<u32>> {
+        let mut direct: Vec<Vec<u32>> = vec![Vec::new(); self.concept_ids.len()];
+        for (concept, id, span) in std::mem::take(&mut self.broader) {
+            if let Some(&other) = self.concept_index.get(&id) {
+                if other != concept {
+                    direct[concept as usize].push(other);
+                }
+            } else {
+                let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
+                let help = match nearest_key(&id, &known) {
+                    Some(nearest) => format!("did you mean `{nearest}`? `broader` lists ids of concepts; define it with [[lexicon.concept]] if it is new"),
+                    None => "`broader` lists ids of concepts: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
+                };
+                self.problems.push(LexiconProblem {
+                    kind: ProblemKind::UnknownConcept,
+                    span,
+                    message: format!(
+                        "the concept `{}` is a kind of `{id}`, which is not a concept of the lexicon",
+                        self.concept_ids[concept as usize]
+                    ),
+                    help,
+                });
+            }
+        }
+        (0..direct.len())
+            .map(|start| {
+                let mut reached: Vec<u32> = Vec::new();
+                let mut to_visit = direct[start].clone();
+                while let Some(next) = to_visit.pop() {
+                    if next as usize != start && !reached.contains(&next) {
+                        reached.push(next);
+                        to_visit.extend(&direct[next as usize]);
+                    }
+                }
+                reached.sort_unstable();
+                reached
+            })
+            .collect()
+    }
+
     /// The index of concept `id`, defined now if it is new.
     fn concept(&mut self, id: &str) -> u32 {
         if let Some(&index) = self.concept_index.get(id) {
@@ -286,7 +358,8 @@ impl Builder {
         index
     }
 
-    fn finish(self) -> (Lexicon, Vec<LexiconProblem>) {
+    fn finish(mut self) -> (Lexicon, Vec<LexiconProblem>) {
+        let broader = self.broader_closure();
         let mut sets_of: Vec<Vec<u16>> = vec![Vec::new(); self.concept_ids.len()];
         for (set, members) in self.members.iter().enumerate() {
             for &concept in members {
@@ -318,6 +391,7 @@ impl Builder {
                 phrases,
                 tokens,
                 sets_of,
+                broader,
             },
             self.problems,
         )
@@ -403,6 +477,54 @@ mod tests {
         );
         let text = lexicon.apply(Normaliser::default().normalise("Protect minors and women", "en"));
         assert_eq!(text.members, [(0, 0), (0, 1)]);
+    }
+
+    #[test]
+    fn a_concept_names_what_it_is_a_kind_of_once() {
+        let (lexicon, problems) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"private-detention\"\nterms = [\"private prisons\"]\nbroader = [\"detention\"]\n[[lexicon.concept]]\nid = \"detention\"\nterms = [\"detention\", \"locked up\"]\nbroader = [\"deprivation-of-liberty\"]\n[[lexicon.concept]]\nid = \"deprivation-of-liberty\"\nterms = [\"deprived of liberty\"]\n[[lexicon.distinct]]\nid = \"measure\"\nmembers = [\"detention\"]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        // Through a chain, and a concept defined further down.
+        let text = lexicon.apply(Normaliser::default().normalise("Private prisons", "en"));
+        assert_eq!(
+            text.tokens,
+            [
+                "privat",
+                "prison",
+                "§private-detention",
+                "§detention",
+                "§deprivation-of-liberty"
+            ]
+        );
+        // Its broader concept's place in a distinct set comes with it.
+        assert_eq!(text.members, [(0, 1)]);
+        // Named by the entry itself, a broader concept is not named again.
+        assert_eq!(
+            tokens(&lexicon, "Locked up in private prisons"),
+            [
+                "lock",
+                "§detention",
+                "§deprivation-of-liberty",
+                "privat",
+                "prison",
+                "§private-detention"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_broader_concept_that_does_not_exist_is_a_problem_with_a_suggestion() {
+        let source = "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"detention\"\nterms = [\"detention\"]\n[[lexicon.concept]]\nid = \"private-detention\"\nterms = [\"private prisons\"]\nbroader = [\"detension\"]\n";
+        let (_, problems) = lexicon(source);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, ProblemKind::UnknownConcept);
+        assert_eq!(&source[problems[0].span.clone().unwrap()], "\"detension\"");
+        assert!(
+            problems[0].help.contains("`detention`"),
+            "{}",
+            problems[0].help
+        );
     }
 
     #[test]

@@ -215,6 +215,11 @@ pub struct DraftEdition {
 /// id = "media"
 /// terms = ["media", "press", "news outlets"]
 ///
+/// [[lexicon.concept]]
+/// id = "private-detention"
+/// terms = ["private detention centres", "for-profit detention"]
+/// broader = ["detention"]      # naming it names detention too
+///
 /// [[lexicon.distinct]]         # things that, named by two entries, make them two concerns
 /// id = "group"
 /// members = ["children", "women", "domestic-workers"]
@@ -259,6 +264,11 @@ pub struct Concept {
     /// The words and phrases that name it, as drafters write them.
     #[schemars(with = "Vec<String>")]
     pub terms: Vec<Spanned<String>>,
+    /// The ids of the concepts it is a kind of: an entry that names it names those too, so
+    /// that "private detention centres" and "immigration detention" share `detention`.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub broader: Vec<Spanned<String>>,
 }
 
 /// One distinct set of a lexicon.
