@@ -486,6 +486,50 @@ fn a_concept_added_in_report_toml_brings_its_terms_together_in_the_review() {
     assert!(suggested_or_merged(&after), "the new concept joins them");
 }
 
+#[test]
+fn two_concepts_of_one_broader_concept_bring_their_terms_together_in_the_review() {
+    const AGENCIES: &str = "Regulate and license private recruitment agencies";
+    const CHILDREN: &str = "End the immigration detention of children";
+    let root = copy_project(&fixture("consolidation"), "lexicon-broader");
+    let report = std::fs::read_to_string(root.join("report.toml")).unwrap();
+    let concepts = |broader: &str| {
+        format!(
+            "{report}\n[[lexicon.concept]]\nid = \"agency-licensing\"\nterms = [\"license private recruitment agencies\"]\n{broader}\n[[lexicon.concept]]\nid = \"child-detention\"\nterms = [\"immigration detention of children\"]\n{broader}\n[[lexicon.concept]]\nid = \"process-priority\"\nterms = [\"priority of this process\"]\n"
+        )
+    };
+    let linked = |prepared: &Prepared| {
+        let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
+        let named = |texts: [&str; 2]| texts.contains(&AGENCIES) && texts.contains(&CHILDREN);
+        together(prepared, AGENCIES, CHILDREN)
+            || review.suggestions.iter().any(|s| {
+                named([s.closest[0].text.as_str(), s.closest[1].text.as_str()])
+                    || named([s.first.text.as_str(), s.second.text.as_str()])
+            })
+    };
+    // Two concepts of their own: still nothing in common.
+    std::fs::write(root.join("report.toml"), concepts("")).unwrap();
+    let apart = prepared(&root);
+    assert!(
+        apart.diagnostics.diagnostics.is_empty(),
+        "{:?}",
+        apart.diagnostics
+    );
+    assert!(!linked(&apart), "two concepts share nothing");
+    // Both kinds of one broader concept: entries that name either name it.
+    std::fs::write(
+        root.join("report.toml"),
+        concepts("broader = [\"process-priority\"]\n"),
+    )
+    .unwrap();
+    let after = prepared(&root);
+    assert!(
+        after.diagnostics.diagnostics.is_empty(),
+        "{:?}",
+        after.diagnostics
+    );
+    assert!(linked(&after), "the broader concept joins them");
+}
+
 /// The merged groups of a project, as the sorted texts of each consolidated entry's sources.
 fn merged_groups(prepared: &Prepared) -> Vec<Vec<String>> {
     let mut groups: Vec<Vec<String>> = prepared

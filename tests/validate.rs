@@ -481,14 +481,18 @@ fn agenda_numbers_are_positive_and_unique() {
 fn a_process_lexicon_is_checked_with_its_lines() {
     let root = scratch("lexicon");
     let report = std::fs::read_to_string(rules_dir().join("report.toml")).unwrap();
-    let lexicon = "\n[[lexicon.concept]]\nid = \"seafarers\"\nterms = [\"seafarers\", \"fishers\", \"media\"]\n\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"seafarers\", \"chidlren\"]\n";
+    let lexicon = "\n[[lexicon.concept]]\nid = \"seafarers\"\nterms = [\"seafarers\", \"fishers\", \"media\"]\nbroader = [\"migrnt\"]\n\n[[lexicon.distinct]]\nid = \"group\"\nmembers = [\"seafarers\", \"chidlren\"]\n";
     std::fs::write(root.join("report.toml"), format!("{report}{lexicon}")).unwrap();
     let submission = root.join("a.toml");
     std::fs::copy(rules_dir().join("w004-cross-cutting.toml"), &submission).unwrap();
     let diagnostics = check(&root, &[submission]);
     let lines = report.lines().count() as u64;
     let found = found(&diagnostics);
-    for expected in [("E023", lines + 4), ("E022", lines + 8)] {
+    for expected in [
+        ("E023", lines + 4),
+        ("E022", lines + 5),
+        ("E022", lines + 9),
+    ] {
         assert!(
             found.contains(&(expected.0.to_owned(), expected.1)),
             "{expected:?} missing from {found:?}"
