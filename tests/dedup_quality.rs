@@ -177,18 +177,24 @@ fn lexicon() -> LexiconSettings {
 }
 
 /// The tuning sets: the defaults were chosen on them, and the targets are asserted on them.
-const TUNING_SETS: [&str; 5] = [
+const TUNING_SETS: [&str; 6] = [
     "labelled.toml",
     "labelled-2.toml",
     "paraphrases.toml",
     "free.toml",
     "free-2.toml",
+    "free-3.toml",
 ];
 
 /// The held-out sets, written blind and never tuned on: their figures are printed on request
 /// (`cargo test --release --test dedup_quality -- --ignored --nocapture`), never asserted, and
 /// their errors never printed, so that no change is ever made to pass on them.
-const HELD_OUT_SETS: [&str; 3] = ["heldout.toml", "heldout-free.toml", "heldout-free-2.toml"];
+const HELD_OUT_SETS: [&str; 4] = [
+    "heldout.toml",
+    "heldout-free.toml",
+    "heldout-free-2.toml",
+    "heldout-free-3.toml",
+];
 
 #[test]
 fn the_labelled_sets_are_big_enough_and_well_formed() {
@@ -367,6 +373,13 @@ fn floors(name: &str) -> Floors {
             look_alikes_merged: 3,
             found: 0.67,
             recall: 0.21,
+            ..targets
+        },
+        "free-3.toml" => Floors {
+            precision: 0.83,
+            look_alikes_merged: 2,
+            found: 0.46,
+            recall: 0.10,
             ..targets
         },
         _ => targets,
