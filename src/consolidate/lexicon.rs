@@ -101,6 +101,8 @@ pub struct Lexicon {
     /// For each concept, every concept it is a kind of, through any chain of `broader`,
     /// ascending and without itself.
     broader: Vec<Vec<u32>>,
+    /// For each concept, whether it is a member of a set of qualifiers.
+    qualifier: Vec<bool>,
 }
 
 impl Lexicon {
@@ -152,9 +154,11 @@ impl Lexicon {
             return text;
         }
         let words = std::mem::take(&mut text.tokens);
+        // Words that are not compared on their own: those of a name, and those of a
+        // qualifier, which says how far a demand goes rather than what it is about.
         let mut of_a_name = vec![false; words.len()];
-        for &(end, length, _) in &found {
-            if length >= NAME_WORDS {
+        for &(end, length, concept) in &found {
+            if length >= NAME_WORDS || self.qualifier[concept as usize] {
                 of_a_name[end - length..end].fill(true);
             }
         }
@@ -185,9 +189,12 @@ impl Lexicon {
         text
     }
 
-    /// Adds `concept`'s token to `text`, and its place in the distinct sets.
+    /// Adds `concept`'s token to `text` (unless it is a qualifier, which only tells entries
+    /// apart), and its place in the distinct sets.
     fn name(&self, concept: u32, text: &mut NormalisedText) {
-        text.tokens.push(self.tokens[concept as usize].clone());
+        if !self.qualifier[concept as usize] {
+            text.tokens.push(self.tokens[concept as usize].clone());
+        }
         for &set in &self.sets_of[concept as usize] {
             text.members.push((set, concept));
         }
@@ -204,6 +211,8 @@ struct Builder {
     set_ids: Vec<String>,
     set_index: HashMap<String, u16>,
     members: Vec<Vec<u32>>,
+    /// For each set, whether its members are qualifiers.
+    qualifiers: Vec<bool>,
     /// Each concept's `broader` ids as written, with their place: checked once every concept
     /// is known, since a concept may name one defined further down or in `report.toml`.
     broader: Vec<(u32, String, Option<Range<usize>>)>,
@@ -281,8 +290,12 @@ impl Builder {
                 self.set_index.insert(id.clone(), index);
                 self.set_ids.push(id);
                 self.members.push(Vec::new());
+                self.qualifiers.push(false);
                 index
             };
+            if set.qualifiers {
+                self.qualifiers[usize::from(index)] = true;
+            }
             for member in &set.members {
                 let name = member.get_ref().trim();
                 if let Some(&concept) = self.concept_index.get(name) {
@@ -361,8 +374,10 @@ impl Builder {
     fn finish(mut self) -> (Lexicon, Vec<LexiconProblem>) {
         let broader = self.broader_closure();
         let mut sets_of: Vec<Vec<u16>> = vec![Vec::new(); self.concept_ids.len()];
+        let mut qualifier = vec![false; self.concept_ids.len()];
         for (set, members) in self.members.iter().enumerate() {
             for &concept in members {
+                qualifier[concept as usize] |= self.qualifiers[set];
                 let set = u16::try_from(set).unwrap_or(u16::MAX);
                 if !sets_of[concept as usize].contains(&set) {
                     sets_of[concept as usize].push(set);
@@ -392,6 +407,7 @@ impl Builder {
                 tokens,
                 sets_of,
                 broader,
+                qualifier,
             },
             self.problems,
         )
@@ -511,6 +527,21 @@ mod tests {
                 "§private-detention"
             ]
         );
+    }
+
+    #[test]
+    fn a_qualifier_only_tells_entries_apart() {
+        let (lexicon, problems) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"prohibition\"\nterms = [\"abolish\", \"ban\"]\n[[lexicon.concept]]\nid = \"ceiling\"\nterms = [\"cap\"]\n[[lexicon.concept]]\nid = \"fees\"\nterms = [\"recruitment fees\"]\n[[lexicon.distinct]]\nid = \"reach\"\nqualifiers = true\nmembers = [\"prohibition\", \"ceiling\"]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        // Neither its words nor a concept token: "abolish" alone makes nothing alike.
+        let ban = lexicon.apply(Normaliser::default().normalise("Ban recruitment fees", "en"));
+        assert_eq!(ban.tokens, ["recruit", "fee", "§fees"]);
+        assert_eq!(ban.members, [(0, 0)]);
+        let cap = lexicon.apply(Normaliser::default().normalise("Cap recruitment fees", "en"));
+        assert_eq!(cap.tokens, ban.tokens);
+        assert_eq!(cap.members, [(0, 1)]);
     }
 
     #[test]

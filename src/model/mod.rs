@@ -281,6 +281,11 @@ pub struct DistinctSet {
     /// The ids of the concepts in it.
     #[schemars(with = "Vec<String>")]
     pub members: Vec<Spanned<String>>,
+    /// Whether its members qualify a demand (how far it goes: a ban, a cap, a reform) rather
+    /// than name what it is about: their terms then only tell entries apart, and two entries
+    /// that share nothing but "abolish" are not alike.
+    #[serde(default)]
+    pub qualifiers: bool,
 }
 
 /// The `[dedup]` table of `report.toml`: when two entries count as the same concern.
