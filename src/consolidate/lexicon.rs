@@ -83,7 +83,8 @@ pub struct LexiconProblem {
 /// The two rules a lexicon keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ProblemKind {
-    /// A distinct set or a concept's `broader` names a concept no `[[concept]]` defines.
+    /// A distinct set, or a concept's `broader` or `implied_by`, names a concept no
+    /// `[[concept]]` defines.
     UnknownConcept,
     /// A term that is empty, too long, only function words, or already another concept's.
     BadTerm,
@@ -103,6 +104,10 @@ pub struct Lexicon {
     broader: Vec<Vec<u32>>,
     /// For each concept, whether it is a member of a set of qualifiers.
     qualifier: Vec<bool>,
+    /// The concepts that others imply together: the ones needed, and the one they imply.
+    compounds: Vec<(Vec<u32>, u32)>,
+    /// For each concept, the rules of `compounds` that need it.
+    compounds_of: HashMap<u32, Vec<usize>>,
 }
 
 impl Lexicon {
@@ -184,9 +189,42 @@ impl Lexicon {
                 ends.next();
             }
         }
+        self.name_compounds(named, implied, &mut text);
         text.members.sort_unstable();
         text.members.dedup();
         text
+    }
+
+    /// Names, after the entry's words, every concept that the concepts it names imply
+    /// together (`implied_by`), and what those are kinds of, until nothing more follows: "the
+    /// cost of sending money home" names remittances and costs, which together are
+    /// remittance costs.
+    fn name_compounds(&self, named: Vec<u32>, implied: Vec<u32>, text: &mut NormalisedText) {
+        if self.compounds.is_empty() {
+            return;
+        }
+        let mut present = named;
+        present.extend(implied);
+        let mut checked = 0;
+        while checked < present.len() {
+            let concept = present[checked];
+            checked += 1;
+            let Some(rules) = self.compounds_of.get(&concept) else {
+                continue;
+            };
+            for &rule in rules {
+                let (needs, compound) = &self.compounds[rule];
+                if present.contains(compound) || !needs.iter().all(|n| present.contains(n)) {
+                    continue;
+                }
+                for &next in std::iter::once(compound).chain(&self.broader[*compound as usize]) {
+                    if !present.contains(&next) {
+                        present.push(next);
+                        self.name(next, text);
+                    }
+                }
+            }
+        }
     }
 
     /// Adds `concept`'s token to `text` (unless it is a qualifier, which only tells entries
@@ -216,6 +254,8 @@ struct Builder {
     /// Each concept's `broader` ids as written, with their place: checked once every concept
     /// is known, since a concept may name one defined further down or in `report.toml`.
     broader: Vec<(u32, String, Option<Range<usize>>)>,
+    /// Each concept's `implied_by` lists as written, likewise checked at the end.
+    implied_by: Vec<(u32, Vec<(String, Option<Range<usize>>)>)>,
     problems: Vec<LexiconProblem>,
 }
 
@@ -232,6 +272,13 @@ impl Builder {
                     broader.get_ref().trim().to_owned(),
                     span(broader.span()),
                 ));
+            }
+            for needs in &concept.implied_by {
+                let needs = needs
+                    .iter()
+                    .map(|id| (id.get_ref().trim().to_owned(), span(id.span())))
+                    .collect();
+                self.implied_by.push((index, needs));
             }
             for term in &concept.terms {
                 let written = term.get_ref().trim();
@@ -360,6 +407,44 @@ impl Builder {
             .collect()
     }
 
+    /// The `implied_by` rules with their ids resolved; a rule that names an unknown concept
+    /// is a problem and is left out.
+    fn compounds(&mut self) -> Vec<(Vec<u32>, u32)> {
+        let mut rules = Vec::new();
+        for (compound, needs) in std::mem::take(&mut self.implied_by) {
+            let mut resolved = Vec::new();
+            for (id, span) in needs {
+                if let Some(&need) = self.concept_index.get(&id) {
+                    resolved.push(need);
+                } else {
+                    let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
+                    let help = match nearest_key(&id, &known) {
+                        Some(nearest) => format!("did you mean `{nearest}`? `implied_by` lists ids of concepts; define it with [[lexicon.concept]] if it is new"),
+                        None => "`implied_by` lists ids of concepts: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
+                    };
+                    self.problems.push(LexiconProblem {
+                        kind: ProblemKind::UnknownConcept,
+                        span,
+                        message: format!(
+                            "the concept `{}` is implied by `{id}`, which is not a concept of the lexicon",
+                            self.concept_ids[compound as usize]
+                        ),
+                        help,
+                    });
+                    resolved.clear();
+                    break;
+                }
+            }
+            resolved.sort_unstable();
+            resolved.dedup();
+            resolved.retain(|&need| need != compound);
+            if !resolved.is_empty() {
+                rules.push((resolved, compound));
+            }
+        }
+        rules
+    }
+
     /// The index of concept `id`, defined now if it is new.
     fn concept(&mut self, id: &str) -> u32 {
         if let Some(&index) = self.concept_index.get(id) {
@@ -373,6 +458,13 @@ impl Builder {
 
     fn finish(mut self) -> (Lexicon, Vec<LexiconProblem>) {
         let broader = self.broader_closure();
+        let compounds = self.compounds();
+        let mut compounds_of: HashMap<u32, Vec<usize>> = HashMap::new();
+        for (rule, (needs, _)) in compounds.iter().enumerate() {
+            for &need in needs {
+                compounds_of.entry(need).or_default().push(rule);
+            }
+        }
         let mut sets_of: Vec<Vec<u16>> = vec![Vec::new(); self.concept_ids.len()];
         let mut qualifier = vec![false; self.concept_ids.len()];
         for (set, members) in self.members.iter().enumerate() {
@@ -408,6 +500,8 @@ impl Builder {
                 sets_of,
                 broader,
                 qualifier,
+                compounds,
+                compounds_of,
             },
             self.problems,
         )
@@ -542,6 +636,48 @@ mod tests {
         let cap = lexicon.apply(Normaliser::default().normalise("Cap recruitment fees", "en"));
         assert_eq!(cap.tokens, ban.tokens);
         assert_eq!(cap.members, [(0, 1)]);
+    }
+
+    #[test]
+    fn concepts_named_together_name_the_concept_they_imply() {
+        let (lexicon, problems) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"remittances\"\nterms = [\"sending money home\", \"remittances\"]\n[[lexicon.concept]]\nid = \"high-costs\"\nterms = [\"too expensive\", \"steep commissions\"]\n[[lexicon.concept]]\nid = \"remittance-costs\"\nimplied_by = [[\"remittances\", \"high-costs\"]]\nbroader = [\"financial-inclusion\"]\n[[lexicon.concept]]\nid = \"financial-inclusion\"\nterms = [\"bank accounts\"]\n[[lexicon.concept]]\nid = \"women\"\nterms = [\"women\"]\n[[lexicon.concept]]\nid = \"women-and-finance\"\nimplied_by = [[\"women\", \"financial-inclusion\"]]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            tokens(&lexicon, "Sending money home is too expensive"),
+            [
+                "send",
+                "money",
+                "home",
+                "§remittances",
+                "expens",
+                "§high-costs",
+                "§remittance-costs",
+                "§financial-inclusion"
+            ]
+        );
+        // One of the two is not enough.
+        assert_eq!(
+            tokens(&lexicon, "Remittances for development"),
+            ["remitt", "§remittances", "develop"]
+        );
+        // What a rule implies (and what that is a kind of) may complete another rule.
+        assert_eq!(
+            tokens(&lexicon, "Women pay steep commissions on remittances").last(),
+            Some(&"§women-and-finance".to_owned())
+        );
+    }
+
+    #[test]
+    fn an_implied_by_list_that_names_no_concept_is_a_problem() {
+        let source = "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"remittances\"\nterms = [\"remittances\"]\n[[lexicon.concept]]\nid = \"remittance-costs\"\nimplied_by = [[\"remittances\", \"high-cost\"]]\n";
+        let (lexicon, problems) = lexicon(source);
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].kind, ProblemKind::UnknownConcept);
+        assert_eq!(&source[problems[0].span.clone().unwrap()], "\"high-cost\"");
+        // The broken rule is left out, not half applied.
+        assert_eq!(tokens(&lexicon, "remittances"), ["remitt", "§remittances"]);
     }
 
     #[test]

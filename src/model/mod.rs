@@ -262,6 +262,7 @@ pub struct Concept {
     #[schemars(with = "String", example = &"media")]
     pub id: Spanned<String>,
     /// The words and phrases that name it, as drafters write them.
+    #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub terms: Vec<Spanned<String>>,
     /// The ids of the concepts it is a kind of: an entry that names it names those too, so
@@ -269,6 +270,12 @@ pub struct Concept {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub broader: Vec<Spanned<String>>,
+    /// Lists of concept ids that, named together by one entry, name this concept too:
+    /// `[["remittances", "high-costs"]]` makes "sending money home costs too much" an entry
+    /// about remittance costs, which no single term says.
+    #[serde(default)]
+    #[schemars(with = "Vec<Vec<String>>")]
+    pub implied_by: Vec<Vec<Spanned<String>>>,
 }
 
 /// One distinct set of a lexicon.
