@@ -253,11 +253,15 @@ struct Builder {
     qualifiers: Vec<bool>,
     /// Each concept's `broader` ids as written, with their place: checked once every concept
     /// is known, since a concept may name one defined further down or in `report.toml`.
-    broader: Vec<(u32, String, Option<Range<usize>>)>,
+    broader: Vec<(u32, IdAt)>,
     /// Each concept's `implied_by` lists as written, likewise checked at the end.
-    implied_by: Vec<(u32, Vec<(String, Option<Range<usize>>)>)>,
+    implied_by: Vec<(u32, Vec<IdAt>)>,
     problems: Vec<LexiconProblem>,
 }
+
+/// A concept id as a lexicon writes it in `broader` or `implied_by`, and where (in
+/// `report.toml`; `None` in the shipped lexicon).
+type IdAt = (String, Option<Range<usize>>);
 
 impl Builder {
     fn add(&mut self, settings: &LexiconSettings, normaliser: &Normaliser, spans: bool) {
@@ -266,19 +270,14 @@ impl Builder {
             let concept = concept.get_ref();
             let id = concept.id.get_ref().trim().to_owned();
             let index = self.concept(&id);
+            let id_at =
+                |id: &toml::Spanned<String>| (id.get_ref().trim().to_owned(), span(id.span()));
             for broader in &concept.broader {
-                self.broader.push((
-                    index,
-                    broader.get_ref().trim().to_owned(),
-                    span(broader.span()),
-                ));
+                self.broader.push((index, id_at(broader)));
             }
             for needs in &concept.implied_by {
-                let needs = needs
-                    .iter()
-                    .map(|id| (id.get_ref().trim().to_owned(), span(id.span())))
-                    .collect();
-                self.implied_by.push((index, needs));
+                self.implied_by
+                    .push((index, needs.iter().map(id_at).collect()));
             }
             for term in &concept.terms {
                 let written = term.get_ref().trim();
@@ -369,26 +368,13 @@ impl Builder {
     /// makes the two imply each other.
     fn broader_closure(&mut self) -> Vec<Vec<u32>> {
         let mut direct: Vec<Vec<u32>> = vec![Vec::new(); self.concept_ids.len()];
-        for (concept, id, span) in std::mem::take(&mut self.broader) {
+        for (concept, (id, span)) in std::mem::take(&mut self.broader) {
             if let Some(&other) = self.concept_index.get(&id) {
                 if other != concept {
                     direct[concept as usize].push(other);
                 }
             } else {
-                let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
-                let help = match nearest_key(&id, &known) {
-                    Some(nearest) => format!("did you mean `{nearest}`? `broader` lists ids of concepts; define it with [[lexicon.concept]] if it is new"),
-                    None => "`broader` lists ids of concepts: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
-                };
-                self.problems.push(LexiconProblem {
-                    kind: ProblemKind::UnknownConcept,
-                    span,
-                    message: format!(
-                        "the concept `{}` is a kind of `{id}`, which is not a concept of the lexicon",
-                        self.concept_ids[concept as usize]
-                    ),
-                    help,
-                });
+                self.unknown_concept(concept, "is a kind of", "broader", (id, span));
             }
         }
         (0..direct.len())
@@ -417,20 +403,7 @@ impl Builder {
                 if let Some(&need) = self.concept_index.get(&id) {
                     resolved.push(need);
                 } else {
-                    let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
-                    let help = match nearest_key(&id, &known) {
-                        Some(nearest) => format!("did you mean `{nearest}`? `implied_by` lists ids of concepts; define it with [[lexicon.concept]] if it is new"),
-                        None => "`implied_by` lists ids of concepts: define it with [[lexicon.concept]] (an id and its terms)".to_owned(),
-                    };
-                    self.problems.push(LexiconProblem {
-                        kind: ProblemKind::UnknownConcept,
-                        span,
-                        message: format!(
-                            "the concept `{}` is implied by `{id}`, which is not a concept of the lexicon",
-                            self.concept_ids[compound as usize]
-                        ),
-                        help,
-                    });
+                    self.unknown_concept(compound, "is implied by", "implied_by", (id, span));
                     resolved.clear();
                     break;
                 }
@@ -443,6 +416,28 @@ impl Builder {
             }
         }
         rules
+    }
+
+    /// Reports that `concept`'s `field` names `id`, which no concept has, with the nearest id.
+    fn unknown_concept(&mut self, concept: u32, relation: &str, field: &str, (id, span): IdAt) {
+        let known: Vec<&str> = self.concept_ids.iter().map(String::as_str).collect();
+        let help = match nearest_key(&id, &known) {
+            Some(nearest) => format!(
+                "did you mean `{nearest}`? `{field}` lists ids of concepts; define it with [[lexicon.concept]] if it is new"
+            ),
+            None => format!(
+                "`{field}` lists ids of concepts: define it with [[lexicon.concept]] (an id and its terms)"
+            ),
+        };
+        self.problems.push(LexiconProblem {
+            kind: ProblemKind::UnknownConcept,
+            span,
+            message: format!(
+                "the concept `{}` {relation} `{id}`, which is not a concept of the lexicon",
+                self.concept_ids[concept as usize]
+            ),
+            help,
+        });
     }
 
     /// The index of concept `id`, defined now if it is new.
