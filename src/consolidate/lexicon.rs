@@ -61,10 +61,24 @@ pub fn shipped() -> &'static LexiconSettings {
     })
 }
 
+/// What follows [`CONCEPT_MARK`] in the token of a concept the entry does not name itself but
+/// implies (through `broader` or `implied_by`): such a concept weighs less than a named one.
+const IMPLIED_MARK: char = '~';
+
 /// Whether a token stands for a concept (see [`Lexicon::apply`]).
 #[must_use]
 pub fn is_concept(token: &str) -> bool {
     token.starts_with(CONCEPT_MARK)
+}
+
+/// The concept an implied concept's token stands for, as the token of a named concept
+/// would say it; `None` when `token` is not an implied concept.
+#[must_use]
+pub fn implied_concept(token: &str) -> Option<String> {
+    token
+        .strip_prefix(CONCEPT_MARK)
+        .and_then(|rest| rest.strip_prefix(IMPLIED_MARK))
+        .map(|id| format!("{CONCEPT_MARK}{id}"))
 }
 
 /// A problem in a lexicon, with the span in `report.toml` when it comes from there.
@@ -179,11 +193,11 @@ impl Lexicon {
                 text.tokens.push(word);
             }
             while let Some(&&(_, _, concept)) = ends.peek().filter(|(end, _, _)| *end == at + 1) {
-                self.name(concept, &mut text);
+                self.name(concept, false, &mut text);
                 for &broader in &self.broader[concept as usize] {
                     if !named.contains(&broader) && !implied.contains(&broader) {
                         implied.push(broader);
-                        self.name(broader, &mut text);
+                        self.name(broader, true, &mut text);
                     }
                 }
                 ends.next();
@@ -220,18 +234,26 @@ impl Lexicon {
                 for &next in std::iter::once(compound).chain(&self.broader[*compound as usize]) {
                     if !present.contains(&next) {
                         present.push(next);
-                        self.name(next, text);
+                        self.name(next, true, text);
                     }
                 }
             }
         }
     }
 
-    /// Adds `concept`'s token to `text` (unless it is a qualifier, which only tells entries
-    /// apart), and its place in the distinct sets.
-    fn name(&self, concept: u32, text: &mut NormalisedText) {
+    /// Adds `concept`'s token to `text`, as named or as `implied` (unless it is a qualifier,
+    /// which only tells entries apart), and its place in the distinct sets.
+    fn name(&self, concept: u32, implied: bool, text: &mut NormalisedText) {
         if !self.qualifier[concept as usize] {
-            text.tokens.push(self.tokens[concept as usize].clone());
+            let token = &self.tokens[concept as usize];
+            text.tokens.push(if implied {
+                format!(
+                    "{CONCEPT_MARK}{IMPLIED_MARK}{}",
+                    &token[CONCEPT_MARK.len_utf8()..]
+                )
+            } else {
+                token.clone()
+            });
         }
         for &set in &self.sets_of[concept as usize] {
             text.members.push((set, concept));
@@ -598,8 +620,8 @@ mod tests {
                 "privat",
                 "prison",
                 "§private-detention",
-                "§detention",
-                "§deprivation-of-liberty"
+                "§~detention",
+                "§~deprivation-of-liberty"
             ]
         );
         // Its broader concept's place in a distinct set comes with it.
@@ -610,7 +632,7 @@ mod tests {
             [
                 "lock",
                 "§detention",
-                "§deprivation-of-liberty",
+                "§~deprivation-of-liberty",
                 "privat",
                 "prison",
                 "§private-detention"
@@ -648,8 +670,8 @@ mod tests {
                 "§remittances",
                 "expens",
                 "§high-costs",
-                "§remittance-costs",
-                "§financial-inclusion"
+                "§~remittance-costs",
+                "§~financial-inclusion"
             ]
         );
         // One of the two is not enough.
@@ -660,7 +682,7 @@ mod tests {
         // What a rule implies (and what that is a kind of) may complete another rule.
         assert_eq!(
             tokens(&lexicon, "Women pay steep commissions on remittances").last(),
-            Some(&"§women-and-finance".to_owned())
+            Some(&"§~women-and-finance".to_owned())
         );
     }
 

@@ -29,7 +29,7 @@ use std::collections::HashMap;
 use rayon::prelude::*;
 
 use crate::consolidate::fnv1a;
-use crate::consolidate::lexicon::is_concept;
+use crate::consolidate::lexicon::{implied_concept, is_concept};
 use crate::consolidate::normalise::NormalisedText;
 
 /// The longest posting list of the word index: words used by more entries than this do not
@@ -50,6 +50,11 @@ pub const CONTRAST_FACTOR: f64 = 0.5;
 /// about a third more of the pairs an editor would join than 6 (one word's worth), with the
 /// threshold raised to keep merges as precise.
 pub const CONCEPT_PIECES: u8 = 14;
+
+/// How many pieces a concept counts as when the entry only implies it (it names a kind of it,
+/// or its parts): less than when named, so that "domestic workers", which implies domestic
+/// work, does not weigh twice against the rest of what an entry says.
+pub const IMPLIED_PIECES: u8 = 4;
 
 /// How much of a pair's similarity is kept when the two name different members of one of the
 /// lexicon's distinct sets: health care for refugees against health care for children.
@@ -118,7 +123,10 @@ fn pieces(word: &str, out: &mut Vec<u64>) {
         .chain(std::iter::once('$'))
         .collect();
     let hash = |chars: &[char]| fnv1a(chars.iter().flat_map(|c| u32::from(*c).to_le_bytes()));
-    if is_concept(word) {
+    if let Some(named) = implied_concept(word) {
+        // The very piece of the concept named, so that the two meet.
+        pieces(&named, out);
+    } else if is_concept(word) {
         // One piece, whatever its id is spelt like, which shares nothing with any word; its
         // weight is scaled to [`CONCEPT_PIECES`] pieces' when the vectors are made.
         out.push(hash(&padded));
@@ -221,8 +229,30 @@ impl Corpus {
             }
         }
         let concept_scale = f64::from(CONCEPT_PIECES).sqrt();
-        // Each entry's pieces, sorted, repeats kept: runs are (piece, term frequency).
-        let features: Vec<Vec<u32>> = tokens
+        let implied_scale = std::env::var("IMPLIED")
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(f64::from(IMPLIED_PIECES))
+            .sqrt();
+        let implied_word: Vec<bool> = vocabulary
+            .iter()
+            .map(|word| implied_concept(word).is_some())
+            .collect();
+        // The word the index files an implied concept under: the named concept's, when some
+        // entry names it, so that the two are compared.
+        let index_word: Vec<u32> = vocabulary
+            .iter()
+            .enumerate()
+            .map(|(id, word)| {
+                implied_concept(word)
+                    .and_then(|named| vocabulary.binary_search(&named.as_str()).ok())
+                    .unwrap_or(id) as u32
+            })
+            .collect();
+        // Each entry's pieces, sorted, repeats kept: runs are (piece, term frequency); and
+        // the pieces of the concepts it only implies (an entry never both names and implies
+        // one concept).
+        let features: Vec<(Vec<u32>, Vec<u32>)> = tokens
             .par_iter()
             .map(|words| {
                 let mut own: Vec<u32> = words
@@ -230,11 +260,17 @@ impl Corpus {
                     .flat_map(|&w| word_pieces[w as usize].iter().copied())
                     .collect();
                 own.sort_unstable();
-                own
+                let mut implied: Vec<u32> = words
+                    .iter()
+                    .filter(|&&w| implied_word[w as usize])
+                    .flat_map(|&w| word_pieces[w as usize].iter().copied())
+                    .collect();
+                implied.sort_unstable();
+                (own, implied)
             })
             .collect();
         let mut document_frequency = vec![0u32; piece_vocabulary.len()];
-        for own in &features {
+        for (own, _) in &features {
             for run in own.chunk_by(|a, b| a == b) {
                 document_frequency[run[0] as usize] += 1;
             }
@@ -242,17 +278,19 @@ impl Corpus {
         let n = texts.len() as f64;
         let vectors = features
             .par_iter()
-            .map(|own| -> Vec<(u32, f32)> {
+            .map(|(own, implied)| -> Vec<(u32, f32)> {
                 let mut terms: Vec<(u32, f32)> = Vec::new();
                 for run in own.chunk_by(|a, b| a == b) {
                     let id = run[0];
                     let tf = 1.0 + (run.len() as f64).ln();
                     let df = f64::from(document_frequency[id as usize]);
                     let idf = 1.0 + ((n + 1.0) / (df + 1.0)).ln();
-                    let scale = if concept_piece[id as usize] {
-                        concept_scale
-                    } else {
+                    let scale = if !concept_piece[id as usize] {
                         1.0
+                    } else if implied.binary_search(&id).is_ok() {
+                        implied_scale
+                    } else {
+                        concept_scale
                     };
                     terms.push((id, (tf * idf * scale) as f32));
                 }
@@ -278,6 +316,9 @@ impl Corpus {
         let words: Vec<Vec<u32>> = tokens
             .into_par_iter()
             .map(|mut own| {
+                for id in &mut own {
+                    *id = index_word[*id as usize];
+                }
                 own.sort_unstable();
                 own.dedup();
                 own
