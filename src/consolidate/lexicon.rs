@@ -118,6 +118,8 @@ pub struct Lexicon {
     broader: Vec<Vec<u32>>,
     /// For each concept, whether it is a member of a set of qualifiers.
     qualifier: Vec<bool>,
+    /// For each concept, whether it is only a part of others (`part_only`).
+    part_only: Vec<bool>,
     /// The concepts that others imply together: the ones needed, and the one they imply.
     compounds: Vec<(Vec<u32>, u32)>,
     /// For each concept, the rules of `compounds` that need it.
@@ -285,7 +287,7 @@ impl Lexicon {
     /// Adds `concept`'s token to `text`, as named or as `implied` (unless it is a qualifier,
     /// which only tells entries apart), and its place in the distinct sets.
     fn name(&self, concept: u32, implied: bool, text: &mut NormalisedText) {
-        if !self.qualifier[concept as usize] {
+        if !self.qualifier[concept as usize] && !self.part_only[concept as usize] {
             let token = &self.tokens[concept as usize];
             text.tokens.push(if implied {
                 format!(
@@ -314,6 +316,8 @@ struct Builder {
     members: Vec<Vec<u32>>,
     /// For each set, whether its members are qualifiers.
     qualifiers: Vec<bool>,
+    /// The concepts that are only parts of others.
+    part_only: Vec<u32>,
     /// Each concept's `broader` ids as written, with their place: checked once every concept
     /// is known, since a concept may name one defined further down or in `report.toml`.
     broader: Vec<(u32, IdAt)>,
@@ -333,6 +337,9 @@ impl Builder {
             let concept = concept.get_ref();
             let id = concept.id.get_ref().trim().to_owned();
             let index = self.concept(&id);
+            if concept.part_only {
+                self.part_only.push(index);
+            }
             let id_at =
                 |id: &toml::Spanned<String>| (id.get_ref().trim().to_owned(), span(id.span()));
             for broader in &concept.broader {
@@ -525,6 +532,10 @@ impl Builder {
         }
         let mut sets_of: Vec<Vec<u16>> = vec![Vec::new(); self.concept_ids.len()];
         let mut qualifier = vec![false; self.concept_ids.len()];
+        let mut part_only = vec![false; self.concept_ids.len()];
+        for &concept in &self.part_only {
+            part_only[concept as usize] = true;
+        }
         for (set, members) in self.members.iter().enumerate() {
             for &concept in members {
                 qualifier[concept as usize] |= self.qualifiers[set];
@@ -558,6 +569,7 @@ impl Builder {
                 sets_of,
                 broader,
                 qualifier,
+                part_only,
                 compounds,
                 compounds_of,
             },
@@ -602,7 +614,7 @@ mod tests {
     /// rightly do ("exchange houses" is no housing, "crop failure" no farm work) and those not
     /// yet looked at. It only ever goes down: a new term that hides a member must make its
     /// concept a kind of the member (`broader`), or be looked at and counted here.
-    const HIDDEN_MEMBERS_AT_MOST: usize = 283;
+    const HIDDEN_MEMBERS_AT_MOST: usize = 294;
 
     #[test]
     fn terms_of_the_shipped_lexicon_hide_no_more_members_than_counted() {
@@ -746,6 +758,30 @@ mod tests {
         assert_eq!(
             tokens(&lexicon, "Women pay steep commissions on remittances").last(),
             Some(&"§~women-and-finance".to_owned())
+        );
+    }
+
+    #[test]
+    fn a_part_only_concept_feeds_rules_and_adds_nothing_of_its_own() {
+        let (lexicon, problems) = lexicon(
+            "[lexicon]\nbuiltin = false\n[[lexicon.concept]]\nid = \"not-covered\"\npart_only = true\nterms = [\"excluded from\"]\n[[lexicon.concept]]\nid = \"labour-law\"\nterms = [\"labour law\"]\n[[lexicon.concept]]\nid = \"social-security\"\nterms = [\"social security\"]\n[[lexicon.concept]]\nid = \"outside-labour-law\"\nimplied_by = [[\"labour-law\", \"not-covered\"]]\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        // Its words stay, as plain words; the rule it is part of fires.
+        assert_eq!(
+            tokens(&lexicon, "Excluded from labour law"),
+            [
+                "exclud",
+                "labor",
+                "law",
+                "§labour-law",
+                "§~outside-labour-law"
+            ]
+        );
+        // Sharing only the frame shares no concept.
+        assert_eq!(
+            tokens(&lexicon, "Excluded from social security"),
+            ["exclud", "social", "secur", "§social-security"]
         );
     }
 

@@ -276,6 +276,11 @@ pub struct Concept {
     #[serde(default)]
     #[schemars(with = "Vec<Vec<String>>")]
     pub implied_by: Vec<Vec<Spanned<String>>>,
+    /// Whether the concept is only a part of others ("not covered", "high costs"): it serves
+    /// `implied_by`, and adds nothing of its own, so its terms are compared as the plain words
+    /// they are. Two entries that share only a frame are not alike for it.
+    #[serde(default)]
+    pub part_only: bool,
 }
 
 /// One distinct set of a lexicon.
