@@ -450,22 +450,38 @@ fn two_wordings_for_one_entry_are_a_conflict() {
     insta::assert_snapshot!("two_wordings", failure(&root).render_human(false));
 }
 
+/// Two entries of the `consolidation` fixture that share no word and no concept of the
+/// shipped lexicon.
+const AGENCIES: &str = "Regulate and license private recruitment agencies";
+const CHILDREN: &str = "End the immigration detention of children";
+
+/// Whether the two entries are merged, or suggested to the editors, in `prepared`.
+fn merged_or_suggested(prepared: &Prepared, a: &str, b: &str) -> bool {
+    let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
+    let named = |texts: [&str; 2]| texts.contains(&a) && texts.contains(&b);
+    together(prepared, a, b)
+        || review.suggestions.iter().any(|s| {
+            named([s.closest[0].text.as_str(), s.closest[1].text.as_str()])
+                || named([s.first.text.as_str(), s.second.text.as_str()])
+        })
+}
+
+/// The project at `root`, prepared, with no diagnostic.
+fn prepared_cleanly(root: &Path) -> Prepared {
+    let prepared = prepared(root);
+    assert!(
+        prepared.diagnostics.diagnostics.is_empty(),
+        "{:?}",
+        prepared.diagnostics
+    );
+    prepared
+}
+
 #[test]
 fn a_concept_added_in_report_toml_brings_its_terms_together_in_the_review() {
-    const AGENCIES: &str = "Regulate and license private recruitment agencies";
-    const CHILDREN: &str = "End the immigration detention of children";
     let root = copy_project(&fixture("consolidation"), "lexicon-concept");
-    let suggested_or_merged = |prepared: &Prepared| {
-        let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
-        let named = |texts: [&str; 2]| texts.contains(&AGENCIES) && texts.contains(&CHILDREN);
-        together(prepared, AGENCIES, CHILDREN)
-            || review.suggestions.iter().any(|s| {
-                named([s.closest[0].text.as_str(), s.closest[1].text.as_str()])
-                    || named([s.first.text.as_str(), s.second.text.as_str()])
-            })
-    };
     assert!(
-        !suggested_or_merged(&prepared(&root)),
+        !merged_or_suggested(&prepared(&root), AGENCIES, CHILDREN),
         "the two share no word and no concept of the shipped lexicon"
     );
     // A process whose field treats the two as one thing says so in report.toml.
@@ -477,19 +493,14 @@ fn a_concept_added_in_report_toml_brings_its_terms_together_in_the_review() {
         ),
     )
     .unwrap();
-    let after = prepared(&root);
     assert!(
-        after.diagnostics.diagnostics.is_empty(),
-        "{:?}",
-        after.diagnostics
+        merged_or_suggested(&prepared_cleanly(&root), AGENCIES, CHILDREN),
+        "the new concept joins them"
     );
-    assert!(suggested_or_merged(&after), "the new concept joins them");
 }
 
 #[test]
 fn two_concepts_of_one_broader_concept_bring_their_terms_together_in_the_review() {
-    const AGENCIES: &str = "Regulate and license private recruitment agencies";
-    const CHILDREN: &str = "End the immigration detention of children";
     let root = copy_project(&fixture("consolidation"), "lexicon-broader");
     let report = std::fs::read_to_string(root.join("report.toml")).unwrap();
     let concepts = |broader: &str| {
@@ -497,37 +508,22 @@ fn two_concepts_of_one_broader_concept_bring_their_terms_together_in_the_review(
             "{report}\n[[lexicon.concept]]\nid = \"agency-licensing\"\nterms = [\"license private recruitment agencies\"]\n{broader}\n[[lexicon.concept]]\nid = \"child-detention\"\nterms = [\"immigration detention of children\"]\n{broader}\n[[lexicon.concept]]\nid = \"process-priority\"\nterms = [\"priority of this process\"]\n"
         )
     };
-    let linked = |prepared: &Prepared| {
-        let review = Review::new(&prepared.consolidated, prepared.project.submissions.len());
-        let named = |texts: [&str; 2]| texts.contains(&AGENCIES) && texts.contains(&CHILDREN);
-        together(prepared, AGENCIES, CHILDREN)
-            || review.suggestions.iter().any(|s| {
-                named([s.closest[0].text.as_str(), s.closest[1].text.as_str()])
-                    || named([s.first.text.as_str(), s.second.text.as_str()])
-            })
-    };
     // Two concepts of their own: still nothing in common.
     std::fs::write(root.join("report.toml"), concepts("")).unwrap();
-    let apart = prepared(&root);
     assert!(
-        apart.diagnostics.diagnostics.is_empty(),
-        "{:?}",
-        apart.diagnostics
+        !merged_or_suggested(&prepared_cleanly(&root), AGENCIES, CHILDREN),
+        "two concepts share nothing"
     );
-    assert!(!linked(&apart), "two concepts share nothing");
     // Both kinds of one broader concept: entries that name either name it.
     std::fs::write(
         root.join("report.toml"),
         concepts("broader = [\"process-priority\"]\n"),
     )
     .unwrap();
-    let after = prepared(&root);
     assert!(
-        after.diagnostics.diagnostics.is_empty(),
-        "{:?}",
-        after.diagnostics
+        merged_or_suggested(&prepared_cleanly(&root), AGENCIES, CHILDREN),
+        "the broader concept joins them"
     );
-    assert!(linked(&after), "the broader concept joins them");
 }
 
 /// The merged groups of a project, as the sorted texts of each consolidated entry's sources.
