@@ -8,21 +8,27 @@
 
 mod common;
 
+use std::path::Path;
 use std::process::Command;
 
 use common::*;
 
-#[test]
-fn build_of_a_broken_project_exits_1_with_the_place_and_help() {
-    let root = fixture("broken");
-    let out = scratch("cli-broken");
-    let output = consolidate(&[
+/// `consolidate build` of the project at `root`, writing to `out`.
+fn build_into(root: &Path, out: &Path) -> std::process::Output {
+    consolidate(&[
         "build",
         "--root",
         root.to_str().unwrap(),
         "--out",
         out.to_str().unwrap(),
-    ]);
+    ])
+}
+
+#[test]
+fn build_of_a_broken_project_exits_1_with_the_place_and_help() {
+    let root = fixture("broken");
+    let out = scratch("cli-broken");
+    let output = build_into(&root, &out);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     insta::assert_snapshot!(stderr);
@@ -499,13 +505,7 @@ fn a_failed_typesetting_says_the_earlier_outputs_are_kept_not_that_nothing_was_w
 fn a_project_saved_by_notepad_builds_and_names_the_files_it_does_not_read() {
     let root = fixture("notepad");
     let out = scratch("cli-notepad");
-    let output = consolidate(&[
-        "build",
-        "--root",
-        root.to_str().unwrap(),
-        "--out",
-        out.to_str().unwrap(),
-    ]);
+    let output = build_into(&root, &out);
     let stderr = String::from_utf8_lossy(&output.stderr);
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stderr}");

@@ -111,6 +111,8 @@ pub struct Lexicon {
     phrases: HashMap<String, Vec<(Vec<String>, u32)>>,
     /// Each concept's token (`§id`), by concept index.
     tokens: Vec<String>,
+    /// Each concept's token when an entry only implies it (`§~id`), by concept index.
+    implied_tokens: Vec<String>,
     /// For each concept, the distinct sets it is a member of.
     sets_of: Vec<Vec<u16>>,
     /// For each concept, every concept it is a kind of, through any chain of `broader`,
@@ -216,8 +218,8 @@ impl Lexicon {
     /// "pregnancy tests" as a term of medical testing would keep an entry from naming
     /// pregnancy, and so from being told apart from one about HIV tests. A term may hold a
     /// member when its concept is a kind of that member (`broader`).
-    #[must_use]
-    pub fn hidden_members(&self) -> Vec<(String, String, String)> {
+    #[cfg(test)]
+    fn hidden_members(&self) -> Vec<(String, String, String)> {
         let id = |concept: u32| self.tokens[concept as usize][CONCEPT_MARK.len_utf8()..].to_owned();
         let mut hidden = Vec::new();
         for candidates in self.phrases.values() {
@@ -288,15 +290,12 @@ impl Lexicon {
     /// which only tells entries apart), and its place in the distinct sets.
     fn name(&self, concept: u32, implied: bool, text: &mut NormalisedText) {
         if !self.qualifier[concept as usize] && !self.part_only[concept as usize] {
-            let token = &self.tokens[concept as usize];
-            text.tokens.push(if implied {
-                format!(
-                    "{CONCEPT_MARK}{IMPLIED_MARK}{}",
-                    &token[CONCEPT_MARK.len_utf8()..]
-                )
+            let tokens = if implied {
+                &self.implied_tokens
             } else {
-                token.clone()
-            });
+                &self.tokens
+            };
+            text.tokens.push(tokens[concept as usize].clone());
         }
         for &set in &self.sets_of[concept as usize] {
             text.members.push((set, concept));
@@ -562,10 +561,16 @@ impl Builder {
             .iter()
             .map(|id| format!("{CONCEPT_MARK}{id}"))
             .collect();
+        let implied_tokens = self
+            .concept_ids
+            .iter()
+            .map(|id| format!("{CONCEPT_MARK}{IMPLIED_MARK}{id}"))
+            .collect();
         (
             Lexicon {
                 phrases,
                 tokens,
+                implied_tokens,
                 sets_of,
                 broader,
                 qualifier,

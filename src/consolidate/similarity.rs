@@ -557,6 +557,22 @@ mod tests {
     }
 
     #[test]
+    fn an_implied_concept_meets_the_named_one_and_weighs_less() {
+        let corpus = Corpus::new(&[
+            text("immigr §detention"),
+            text("privat prison §private-detention §~detention"),
+            text("privat prison §private-detention §detention"),
+            text("fee"),
+        ]);
+        // Implied and named share the concept's piece, and the index compares them.
+        assert!(corpus.cosine(0, 1) > 0.0);
+        let pairs = corpus.similar_pairs(&[0, 0, 0, 0], 0.01, |_, _| 1.0);
+        assert!(pairs.iter().any(|&(a, b, _)| (a, b) == (0, 1)), "{pairs:?}");
+        // The same words, with the concept named rather than implied: it counts for more.
+        assert!(corpus.cosine(0, 2) > corpus.cosine(0, 1));
+    }
+
+    #[test]
     fn opposite_stances_and_different_numbers_count_less() {
         let normaliser = crate::consolidate::normalise::Normaliser::default();
         let n = |t: &str| normaliser.normalise(t, "en");
