@@ -177,24 +177,26 @@ fn lexicon() -> LexiconSettings {
 }
 
 /// The tuning sets: the defaults were chosen on them, and the targets are asserted on them.
-const TUNING_SETS: [&str; 6] = [
+const TUNING_SETS: [&str; 7] = [
     "labelled.toml",
     "labelled-2.toml",
     "paraphrases.toml",
     "free.toml",
     "free-2.toml",
     "free-3.toml",
+    "free-4.toml",
 ];
 
 /// The held-out sets, written blind and never tuned on: their figures are printed on request
 /// (`cargo test --release --test dedup_quality -- --ignored --nocapture`), never asserted, and
 /// their errors never printed, so that no change is ever made to pass on them.
-const HELD_OUT_SETS: [&str; 5] = [
+const HELD_OUT_SETS: [&str; 6] = [
     "heldout.toml",
     "heldout-free.toml",
     "heldout-free-2.toml",
     "heldout-free-3.toml",
     "heldout-free-4.toml",
+    "heldout-free-5.toml",
 ];
 
 #[test]
@@ -386,6 +388,12 @@ fn floors(name: &str) -> Floors {
             look_alikes_merged: 2,
             found: 0.50,
             recall: 0.11,
+            ..targets
+        },
+        "free-4.toml" => Floors {
+            precision: 0.88,
+            found: 0.37,
+            recall: 0.03,
             ..targets
         },
         _ => targets,
