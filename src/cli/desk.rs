@@ -260,7 +260,8 @@ impl EditorialDocument {
     /// Whether the editors have already decided the item: merge lists join all its
     /// references (for a suggestion: both closest ones), lists that share an entry acting as
     /// one, as the build reads them; or a `keep_apart` list holds two of them (both closest
-    /// ones). Wording decisions do not settle anything.
+    /// ones); or, for a merged entry, a wording decision names one of its originals: an
+    /// editor who chose how the entry reads has accepted what it holds.
     #[must_use]
     pub fn is_settled(&self, item: &DeskItem) -> bool {
         let merges = self.lists(MERGE);
@@ -282,6 +283,10 @@ impl EditorialDocument {
                     || aparts
                         .iter()
                         .any(|list| references.iter().filter(|r| holds(list, r)).count() >= 2)
+                    || self
+                        .worded_entries()
+                        .iter()
+                        .any(|worded| references.iter().any(|r| r.as_str() == *worded))
             }
             DeskItem::Suggestion(suggestion) => {
                 let [a, b] = &suggestion.closest;
@@ -331,6 +336,16 @@ impl EditorialDocument {
                 })
             }
             Decision::Wording { .. } => None,
+        }
+    }
+
+    /// The originals whose wording a `wording` decision chooses.
+    fn worded_entries(&self) -> Vec<&str> {
+        match self.document.get(WORDING) {
+            Some(Item::Value(Value::Array(array))) => {
+                array.iter().filter_map(wording_entry).collect()
+            }
+            _ => Vec::new(),
         }
     }
 
@@ -712,6 +727,23 @@ pub struct Summary {
     pub keystrokes: usize,
 }
 
+/// Builds the desk's items again from the project and `editorial.toml` as they now are;
+/// `None` when that fails (the desk then keeps the items it has).
+pub struct Reload(Box<dyn FnMut() -> Option<Vec<DeskItem>>>);
+
+impl Reload {
+    /// A reload that calls `build`.
+    pub fn new(build: impl FnMut() -> Option<Vec<DeskItem>> + 'static) -> Reload {
+        Reload(Box::new(build))
+    }
+}
+
+impl fmt::Debug for Reload {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Reload")
+    }
+}
+
 /// The desk: the items, where the editor is, and the file the decisions go to.
 #[derive(Debug)]
 pub struct Desk {
@@ -721,14 +753,16 @@ pub struct Desk {
     document: EditorialDocument,
     /// Where the position is remembered, if anywhere.
     state_path: Option<PathBuf>,
-    /// Whether each item is decided, in the file or (a wording) in this session.
+    /// Whether each item is decided in the file.
     settled: Vec<bool>,
-    /// Items whose wording was chosen in this session: settled until undone.
-    worded: Vec<bool>,
     /// The item shown; `None` when nothing is left.
     current: Option<usize>,
-    /// This session's decisions, for undo: the item and what was written.
-    history: Vec<(usize, Decision)>,
+    /// This session's decisions, for undo: the item's key and what was written.
+    history: Vec<(String, Decision)>,
+    /// Builds the items again from the project and the file as it now is, if the desk can:
+    /// after each decision, so that an item never shows a group the editors have since split
+    /// or joined.
+    reload: Option<Reload>,
     /// What was last done, for the status line.
     status: String,
     /// How far the item is scrolled down, in lines.
@@ -751,12 +785,12 @@ impl Desk {
     ) -> Desk {
         let mut desk = Desk {
             settled: vec![false; items.len()],
-            worded: vec![false; items.len()],
             items,
             document,
             state_path: None,
             current: None,
             history: Vec::new(),
+            reload: None,
             status: String::new(),
             scroll: 0,
             max_scroll: Cell::new(0),
@@ -786,6 +820,13 @@ impl Desk {
     pub fn with_state_file(mut self, state_path: &Path) -> Desk {
         self.state_path = Some(state_path.to_owned());
         self.remember_position();
+        self
+    }
+
+    /// Builds the items again after every decision and undo, with `reload`.
+    #[must_use]
+    pub fn with_reload(mut self, reload: Reload) -> Desk {
+        self.reload = Some(reload);
         self
     }
 
@@ -854,14 +895,20 @@ impl Desk {
             return;
         }
         self.status = format!("wrote {} to {}", decision.describe(), self.file_name());
-        if matches!(decision, Decision::Wording { .. }) {
-            self.worded[at] = true;
-        }
-        self.history.push((at, decision));
+        self.history.push((self.items[at].key(), decision));
         self.summary.decisions += 1;
-        self.refresh();
+        // Where to go on: the first item left after this one, in the list as it now is.
+        let ahead: Vec<String> = self.items[at + 1..].iter().map(DeskItem::key).collect();
+        let from = if self.reload_items() {
+            ahead
+                .iter()
+                .find_map(|key| self.position(key))
+                .unwrap_or(self.items.len())
+        } else {
+            at + 1
+        };
         self.current = self
-            .next_unsettled(at, false)
+            .next_unsettled(from, true)
             .or_else(|| self.next_unsettled(0, true));
         if self.current.is_none() {
             self.status.push_str(" · nothing left to decide");
@@ -871,7 +918,7 @@ impl Desk {
 
     /// Takes back this session's last decision, saves, and reopens its item.
     fn undo(&mut self) {
-        let Some((at, decision)) = self.history.pop() else {
+        let Some((key, decision)) = self.history.pop() else {
             self.say("nothing to undo in this session");
             return;
         };
@@ -879,7 +926,7 @@ impl Desk {
         let removed = self.document.undo(&decision);
         if let Err(error) = self.document.save(self.document.path()) {
             self.document = before;
-            self.history.push((at, decision));
+            self.history.push((key, decision));
             self.status = error.to_string();
             return;
         }
@@ -896,13 +943,29 @@ impl Desk {
                 self.file_name()
             )
         };
-        if matches!(decision, Decision::Wording { .. }) {
-            self.worded[at] = false;
-        }
         self.summary.undone += 1;
-        self.refresh();
-        self.current = Some(at);
+        self.reload_items();
+        self.current = self.position(&key).or_else(|| self.next_unsettled(0, true));
         self.moved();
+    }
+
+    /// Builds the items again, if the desk can, and recomputes which are settled; whether
+    /// the items were built again. Merging or splitting entries changes what the review
+    /// holds: without this, a later item would still show a group the editors had split.
+    fn reload_items(&mut self) -> bool {
+        let items = self.reload.as_mut().and_then(|reload| (reload.0)());
+        let reloaded = items.is_some();
+        if let Some(items) = items {
+            self.settled = vec![false; items.len()];
+            self.items = items;
+        }
+        self.refresh();
+        reloaded
+    }
+
+    /// Where the item with `key` is in the list, if it is there.
+    fn position(&self, key: &str) -> Option<usize> {
+        self.items.iter().position(|item| item.key() == key)
     }
 
     /// Moves to the next (or previous) unsettled item, round the end.
@@ -951,7 +1014,7 @@ impl Desk {
     /// Recomputes which items are settled after the document changed.
     fn refresh(&mut self) {
         for (i, item) in self.items.iter().enumerate() {
-            self.settled[i] = self.worded[i] || self.document.is_settled(item);
+            self.settled[i] = self.document.is_settled(item);
         }
     }
 
@@ -1223,10 +1286,16 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 ///
 /// When `editorial.toml` cannot be read, or the terminal fails. A decision that cannot be
 /// saved is reported on the status line instead, so that the editor can try again.
-pub fn run(review: &Review, editorial_path: &Path, state_path: &Path) -> io::Result<Summary> {
+pub fn run(
+    review: &Review,
+    editorial_path: &Path,
+    state_path: &Path,
+    reload: Reload,
+) -> io::Result<Summary> {
     let document = EditorialDocument::load(editorial_path)?;
     let mut desk = Desk::new(DeskItem::all(review), document, read_position(state_path))
-        .with_state_file(state_path);
+        .with_state_file(state_path)
+        .with_reload(reload);
     // `try_init` installs a panic hook that restores the terminal before the panic is shown.
     let mut terminal = match ratatui::try_init() {
         Ok(terminal) => terminal,
@@ -1437,45 +1506,60 @@ mod tests {
     }
 
     #[test]
-    fn a_digit_chooses_that_wording_and_replaces_an_earlier_choice() {
+    fn a_digit_chooses_that_wording_and_settles_the_entry() {
         let dir = scratch("wording");
-        fs::write(
-            dir.join("editorial.toml"),
-            format!("wording = [\n  {{ entry = \"{B3}\", text = \"Old\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n]\n"),
-        )
-        .unwrap();
+        let theirs = format!("wording = [\n  {{ entry = \"{C1}\" }}, # theirs\n]\n");
+        fs::write(dir.join("editorial.toml"), &theirs).unwrap();
         let mut desk = desk_in(&dir, None);
         keys(&mut desk, "1");
-        let first = format!(
-            "wording = [\n  {{ entry = \"{B3}\", text = \"Old\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n  {{ entry = \"{A1}\" }},\n]\n"
-        );
-        assert_eq!(editorial(&dir), first);
-        // Choosing a wording settles the item for this session only.
-        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
-        keys(&mut desk, "2");
         assert_eq!(
             editorial(&dir),
             format!(
-                "wording = [\n  {{ entry = \"{B2}\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n  {{ entry = \"{A1}\" }},\n]\n"
+                "wording = [\n  {{ entry = \"{C1}\" }}, # theirs\n  {{ entry = \"{A1}\" }},\n]\n"
             )
         );
+        // The editor accepted the entry by choosing how it reads: the desk moves on, and a
+        // second desk does not ask it again.
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
+        assert_eq!(
+            desk_in(&dir, None).current().map(DeskItem::key).as_deref(),
+            Some(B1)
+        );
         // An original the entry does not have, or a suggestion: nothing is written.
-        keys(&mut desk, "u9");
+        keys(&mut desk, "9");
         assert_eq!(desk.status, "this entry has 3 originals");
         keys(&mut desk, "s1");
         assert_eq!(
             desk.status,
             "a wording is chosen for a merged entry: merge these first"
         );
+        // Undo takes the line back and asks the entry again.
         keys(&mut desk, "u");
+        assert_eq!(editorial(&dir), theirs);
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(A1));
+        assert_eq!(desk.summary().decisions, 1);
+        assert_eq!(desk.summary().undone, 1);
+    }
+
+    #[test]
+    fn a_wording_takes_the_place_of_an_earlier_one_for_the_same_entry() {
+        let items = DeskItem::all(&review());
+        let mut document = EditorialDocument::parse(
+            Path::new("editorial.toml"),
+            &format!(
+                "wording = [\n  {{ entry = \"{B3}\", text = \"Old\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n]\n"
+            ),
+        )
+        .unwrap();
+        document
+            .apply(&Decision::wording(&items[1], 1).unwrap())
+            .unwrap();
         assert_eq!(
-            editorial(&dir),
-            first
-                .replace(&format!(",\n  {{ entry = \"{A1}\" }}"), "")
-                .replace(&format!("{{ entry = \"{A1}\" }},\n"), "")
+            document.to_string(),
+            format!(
+                "wording = [\n  {{ entry = \"{B2}\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n]\n"
+            )
         );
-        assert_eq!(desk.summary().decisions, 2);
-        assert_eq!(desk.summary().undone, 2);
     }
 
     #[test]
@@ -1713,6 +1797,51 @@ mod tests {
     }
 
     #[test]
+    fn after_a_decision_the_items_are_built_again_and_the_desk_goes_on_from_where_it_was() {
+        let dir = scratch("reload");
+        let file = dir.join("editorial.toml");
+        // What the review holds once the first merged entry is kept apart: it is gone, and one
+        // of its originals is now suggested with another entry.
+        let split = {
+            let mut review = review();
+            review.merged.remove(0);
+            review.suggestions.push(suggestion(&[A2], &[D1], 0.35));
+            review
+        };
+        let reloads = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counted = std::rc::Rc::clone(&reloads);
+        let reload = Reload::new(move || {
+            counted.set(counted.get() + 1);
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            let items = if text.contains("keep_apart") {
+                DeskItem::all(&split)
+            } else {
+                DeskItem::all(&review())
+            };
+            Some(items)
+        });
+        let mut desk = desk_in(&dir, None).with_reload(reload);
+        keys(&mut desk, "k");
+        assert_eq!(reloads.get(), 1);
+        // On to the next item of the list as it now is, not to a stale copy of it.
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
+        let shown = screen(&desk, 100, 30);
+        assert!(shown.contains("4 left of 4"), "{shown}");
+        // The new suggestion comes in its turn.
+        keys(&mut desk, "kkk");
+        assert_eq!(
+            desk.current().map(DeskItem::key),
+            Some(format!("{A2} {D1}"))
+        );
+        // Undo reopens the item decided last, in the list built again.
+        keys(&mut desk, "u");
+        assert_eq!(
+            desk.current().map(DeskItem::key),
+            Some(format!("{D1} {D2}"))
+        );
+    }
+
+    #[test]
     fn settled_rules() {
         let dir = scratch("settled");
         let items = DeskItem::all(&review());
@@ -1728,8 +1857,11 @@ mod tests {
         assert!(document(&format!("merge = [[\"{C2}\", \"{C1}\"]]")).is_settled(&items[2]));
         assert!(document(&format!("keep_apart = [[\"{C1}\", \"{C2}\"]]")).is_settled(&items[2]));
         assert!(!document(&format!("keep_apart = [[\"{C1}\", \"{C3}\"]]")).is_settled(&items[2]));
-        // Wording never settles.
-        assert!(!document(&format!("wording = [{{ entry = \"{A1}\" }}]")).is_settled(&items[0]));
+        // Choosing a merged entry's wording settles it: the editor accepted what it holds. It
+        // settles no suggestion.
+        assert!(document(&format!("wording = [{{ entry = \"{A2}\" }}]")).is_settled(&items[0]));
+        assert!(!document(&format!("wording = [{{ entry = \"{A1}\" }}]")).is_settled(&items[1]));
+        assert!(!document(&format!("wording = [{{ entry = \"{C1}\" }}]")).is_settled(&items[2]));
     }
 
     #[test]

@@ -329,7 +329,18 @@ fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<Ex
     if interactive {
         let editorial = root.join(consolidate::model::editorial::EDITORIAL_FILE);
         let state = root.join("out").join(".review-desk");
-        let summary = desk::run(&review, &editorial, &state)
+        // After each decision the desk builds the review again from the files, so that no
+        // item shows a group the editors have since split or joined.
+        let project_root = root.to_owned();
+        let reload = desk::Reload::new(move || {
+            let prepared = consolidate::pipeline::prepare::prepare(&project_root, false).ok()?;
+            let review = consolidate::consolidate::review::Review::new(
+                &prepared.consolidated,
+                prepared.project.submissions.len(),
+            );
+            Some(desk::DeskItem::all(&review))
+        });
+        let summary = desk::run(&review, &editorial, &state, reload)
             .map_err(|e| Error::io("run the editor's desk on", &editorial, e))?;
         if !out.quiet {
             eprintln!(
