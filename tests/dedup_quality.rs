@@ -13,11 +13,12 @@
     reason = "a panic is how a test reports a failure"
 )]
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use consolidate::consolidate::merge::{Consolidated, consolidate_entries};
-use consolidate::model::editorial::Editorial;
+use consolidate::consolidate::merge::{Consolidated, ConsolidatedEntry, consolidate_entries};
+use consolidate::model::editorial::{Editorial, EditorialFile};
 use consolidate::model::entry::{Entry, EntryKind};
+use consolidate::model::source::SourceFile;
 use consolidate::model::{DedupSettings, LexiconSettings};
 use serde::Deserialize;
 
@@ -400,6 +401,243 @@ fn floors(name: &str) -> Floors {
     }
 }
 
+/// What the editors end with once they have settled every item of the desk: each decision
+/// taken as the labels say, one key per item, the review built again after each, as the desk
+/// does. The figures above count a pair as found only when it is merged or suggested itself;
+/// at the desk, merging two suggestions that share an entry joins a third pair, and splitting
+/// a merged entry brings new suggestions for its originals.
+struct AfterTheDesk {
+    /// The share of the pairs an editor would merge that end up merged.
+    recall: f64,
+    /// The share of the merged pairs that are right.
+    precision: f64,
+    /// Keys pressed per original entry.
+    keys_per_entry: f64,
+}
+
+/// An editorial file of `merge` and `keep_apart` lists.
+fn editorial(merge: &[Vec<String>], keep_apart: &[Vec<String>]) -> Editorial {
+    let lists = |lists: &[Vec<String>]| {
+        lists
+            .iter()
+            .map(|list| {
+                toml::Spanned::new(
+                    0..0,
+                    list.iter()
+                        .map(|r| toml::Spanned::new(0..0, r.clone()))
+                        .collect(),
+                )
+            })
+            .collect()
+    };
+    Editorial {
+        // Decisions apply only with a file to point their messages at.
+        source: Some(SourceFile::new(
+            "editorial.toml",
+            "editorial.toml",
+            String::new(),
+        )),
+        file: EditorialFile {
+            merge: lists(merge),
+            keep_apart: lists(keep_apart),
+            wording: Vec::new(),
+        },
+    }
+}
+
+/// One item of the desk, by references: every original it is about, and those whose joining
+/// or keeping apart settles it (a merged entry's originals; a suggestion's closest pair).
+struct DeskQuestion {
+    merged: bool,
+    all: Vec<String>,
+    settling: Vec<String>,
+}
+
+/// The desk's items in its order: merged entries, then suggestions.
+fn desk_questions(consolidated: &Consolidated) -> Vec<DeskQuestion> {
+    let references = |e: &ConsolidatedEntry| -> Vec<String> {
+        e.sources.iter().map(|s| s.reference.clone()).collect()
+    };
+    let merged = consolidated
+        .entries
+        .iter()
+        .filter(|e| e.sources.len() > 1)
+        .map(|e| DeskQuestion {
+            merged: true,
+            all: references(e),
+            settling: references(e),
+        });
+    let suggested = consolidated.suggestions.iter().map(|s| {
+        let (a, b) = (
+            &consolidated.entries[s.entries.0],
+            &consolidated.entries[s.entries.1],
+        );
+        DeskQuestion {
+            merged: false,
+            all: references(a).into_iter().chain(references(b)).collect(),
+            settling: vec![
+                a.sources[s.closest.0].reference.clone(),
+                b.sources[s.closest.1].reference.clone(),
+            ],
+        }
+    });
+    merged.chain(suggested).collect()
+}
+
+/// The decisions taken at the desk so far.
+#[derive(Default)]
+struct DeskDecisions {
+    merge: Vec<Vec<String>>,
+    keep_apart: Vec<Vec<String>>,
+}
+
+impl DeskDecisions {
+    /// For each reference in a merge list, its group: lists that share an entry act as one.
+    fn groups(&self) -> HashMap<&str, usize> {
+        let mut group: HashMap<&str, usize> = HashMap::new();
+        for (i, list) in self.merge.iter().enumerate() {
+            let joined: BTreeSet<usize> = list
+                .iter()
+                .filter_map(|r| group.get(r.as_str()).copied())
+                .collect();
+            for value in group.values_mut() {
+                if joined.contains(value) {
+                    *value = i;
+                }
+            }
+            for r in list {
+                group.insert(r.as_str(), i);
+            }
+        }
+        group
+    }
+
+    /// Whether the editors have decided `question`, as the desk reads the file.
+    fn settle(&self, question: &DeskQuestion) -> bool {
+        let group = self.groups();
+        let first = group.get(question.settling[0].as_str());
+        let joined = first.is_some()
+            && question
+                .settling
+                .iter()
+                .all(|r| group.get(r.as_str()) == first);
+        joined
+            || self.keep_apart.iter().any(|list| {
+                question
+                    .settling
+                    .iter()
+                    .filter(|r| list.contains(r))
+                    .count()
+                    >= 2
+            })
+    }
+
+    /// Whether merging `all` would join two entries a keep-apart list separates: the desk
+    /// refuses such a merge.
+    fn contradicts(&self, all: &[String]) -> bool {
+        let group = self.groups();
+        let joins = |r: &String| {
+            all.contains(r)
+                || group
+                    .get(r.as_str())
+                    .is_some_and(|g| all.iter().any(|a| group.get(a.as_str()) == Some(g)))
+        };
+        self.keep_apart
+            .iter()
+            .any(|list| list.iter().filter(|r| joins(r)).count() >= 2)
+    }
+}
+
+/// Settles every item of the desk on a labelled set as an editor who knows the labels would:
+/// a merged entry is confirmed when all its originals are one concern and split (the desk's
+/// `k` keeps all of them apart) otherwise; a suggestion is merged when both sides are one
+/// concern and the desk accepts the merge, and kept apart otherwise.
+fn after_the_desk(entries: &[Entry], gold: &BTreeMap<usize, String>) -> AfterTheDesk {
+    let regions: Vec<String> = REGIONS.iter().map(|r| (*r).to_owned()).collect();
+    let mut decisions = DeskDecisions::default();
+    let mut keys = 0usize;
+    loop {
+        let consolidated = consolidate_entries(
+            entries.to_vec(),
+            &regions,
+            &DedupSettings::default(),
+            &lexicon(),
+            &editorial(&decisions.merge, &decisions.keep_apart),
+        );
+        let Some(question) = desk_questions(&consolidated)
+            .into_iter()
+            .find(|q| !decisions.settle(q))
+        else {
+            let figures = measure(&consolidated, gold);
+            return AfterTheDesk {
+                recall: figures.pairwise_recall,
+                precision: figures.pairwise_precision,
+                keys_per_entry: keys as f64 / entries.len() as f64,
+            };
+        };
+        keys += 1;
+        assert!(keys <= 10 * entries.len(), "the desk never ends");
+        let line_of: HashMap<&str, usize> = consolidated
+            .entries
+            .iter()
+            .flat_map(|e| e.sources.iter().map(|s| (s.reference.as_str(), s.line)))
+            .collect();
+        let concern = |r: &String| &gold[&line_of[r.as_str()]];
+        let one_concern = question
+            .all
+            .iter()
+            .all(|r| concern(r) == concern(&question.all[0]));
+        if one_concern && (question.merged || !decisions.contradicts(&question.all)) {
+            decisions.merge.push(question.all);
+        } else if question.merged {
+            decisions.keep_apart.push(question.all);
+        } else {
+            decisions.keep_apart.push(question.settling);
+        }
+    }
+}
+
+const DESK_TABLE_HEAD: &str = "| set | pairs found, merged or suggested | pairs joined after the desk | precision after the desk | keys per entry |\n|---|---|---|---|---|";
+
+/// One row of the table after the desk.
+fn desk_line(name: &str, row: &Row, desk: &AfterTheDesk) -> String {
+    format!(
+        "| {name} | {:.3} | {:.3} | {:.3} | {:.2} |",
+        row.figures.recall_with_suggestions, desk.recall, desk.precision, desk.keys_per_entry
+    )
+}
+
+/// The pairs joined once the desk is settled, on each tuning set: at least what was merged or
+/// suggested (the desk asks about every merge and suggestion, and more), every wrong merge
+/// undone, and no more than the level reached, so that nothing slips back.
+#[test]
+#[allow(clippy::print_stdout)]
+fn the_desk_joins_more_than_it_was_shown_and_undoes_every_wrong_merge() {
+    println!("{DESK_TABLE_HEAD}");
+    let mut failures = Vec::new();
+    for name in TUNING_SETS {
+        let (entries, gold, _) = load_set(name);
+        let row = measure_set(name);
+        let desk = after_the_desk(&entries, &gold);
+        println!("{}", desk_line(name, &row, &desk));
+        let joined_floor = match name {
+            "paraphrases.toml" => 0.99,
+            "free.toml" => 0.81,
+            "free-2.toml" => 0.89,
+            "free-3.toml" => 0.64,
+            "free-4.toml" => 0.49,
+            _ => 0.97,
+        };
+        if desk.precision < 1.0 {
+            failures.push(format!("{name}: a wrong merge survived the desk"));
+        }
+        if desk.recall < joined_floor || desk.recall < row.figures.pairwise_recall {
+            failures.push(format!("{name}: {:.3} of the pairs joined", desk.recall));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:?}");
+}
+
 /// The held-out sets' figures, on request: never asserted, errors never shown.
 #[test]
 #[ignore = "a report on the held-out sets, run on request; it asserts nothing"]
@@ -408,5 +646,11 @@ fn held_out_report() {
     println!("{TABLE_HEAD}");
     for name in TUNING_SETS.iter().chain(&HELD_OUT_SETS) {
         println!("{}", measure_set(name).line(name));
+    }
+    println!("\n{DESK_TABLE_HEAD}");
+    for name in TUNING_SETS.iter().chain(&HELD_OUT_SETS) {
+        let (entries, gold, _) = load_set(name);
+        let desk = after_the_desk(&entries, &gold);
+        println!("{}", desk_line(name, &measure_set(name), &desk));
     }
 }
