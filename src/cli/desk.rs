@@ -114,6 +114,14 @@ pub enum Decision {
     Merge(Vec<String>),
     /// A `keep_apart` list: no two of these entries may be merged.
     KeepApart(Vec<String>),
+    /// `keep_apart` lists that take one original out of a merged entry: it is kept apart from
+    /// each of the others, which may stay together.
+    TakeOut {
+        /// The original taken out.
+        entry: String,
+        /// The other originals of the merged entry.
+        from: Vec<String>,
+    },
     /// A `wording` decision using one original's wording for its consolidated entry.
     Wording {
         /// The original whose wording the report prints.
@@ -146,6 +154,32 @@ impl Decision {
         }
     }
 
+    /// Taking a merged entry's `original`-th original (from 0) out of it; `None` for a
+    /// suggestion or an original it does not have.
+    #[must_use]
+    pub fn take_out(item: &DeskItem, original: usize) -> Option<Decision> {
+        let DeskItem::Merged(entry) = item else {
+            return None;
+        };
+        let taken = entry.sources.get(original)?;
+        Some(Decision::TakeOut {
+            entry: taken.reference.clone(),
+            from: entry
+                .sources
+                .iter()
+                .filter(|s| s.reference != taken.reference)
+                .map(|s| s.reference.clone())
+                .collect(),
+        })
+    }
+
+    /// The `keep_apart` lists a take-out writes: the original with each of the others.
+    fn take_out_lists(entry: &str, from: &[String]) -> Vec<Vec<String>> {
+        from.iter()
+            .map(|other| vec![entry.to_owned(), other.clone()])
+            .collect()
+    }
+
     /// Printing the wording of a merged entry's `original`-th original (from 0); `None` for a
     /// suggestion or an original it does not have.
     #[must_use]
@@ -169,6 +203,9 @@ impl Decision {
             }
             Decision::KeepApart(references) => {
                 format!("{KEEP_APART} for {}", entries(references.len()))
+            }
+            Decision::TakeOut { entry, from } => {
+                format!("{KEEP_APART} of {entry} from {}", entries(from.len()))
             }
             Decision::Wording { entry, .. } => format!("{WORDING} of {entry}"),
         }
@@ -335,6 +372,13 @@ impl EditorialDocument {
                         .to_owned()
                 })
             }
+            Decision::TakeOut { entry, from } => {
+                from.iter().any(|other| groups.same(entry, other)).then(|| {
+                    "an earlier merge decision joins this original to the others: press m to \
+                     keep them merged, or s to leave them"
+                        .to_owned()
+                })
+            }
             Decision::Wording { .. } => None,
         }
     }
@@ -379,6 +423,11 @@ impl EditorialDocument {
                 KEEP_APART,
                 Value::Array(strings(references)),
             ),
+            Decision::TakeOut { entry, from } => Decision::take_out_lists(entry, from)
+                .iter()
+                .try_for_each(|list| {
+                    append(&mut self.document, KEEP_APART, Value::Array(strings(list)))
+                }),
             Decision::Wording { entry, replaces } => {
                 set_wording(&mut self.document, entry, replaces)
             }
@@ -414,6 +463,10 @@ impl EditorialDocument {
             Decision::KeepApart(references) => {
                 remove_list(&mut self.document, KEEP_APART, references)
             }
+            Decision::TakeOut { entry, from } => Decision::take_out_lists(entry, from)
+                .iter()
+                .map(|list| remove_list(&mut self.document, KEEP_APART, list))
+                .fold(false, |any, removed| any || removed),
             Decision::Wording { entry, .. } => remove_wording(&mut self.document, entry),
         }
     }
@@ -759,6 +812,8 @@ pub struct Desk {
     current: Option<usize>,
     /// This session's decisions, for undo: the item's key and what was written.
     history: Vec<(String, Decision)>,
+    /// Whether `x` was pressed and the number of the original to take out is awaited.
+    taking_out: bool,
     /// Builds the items again from the project and the file as it now is, if the desk can:
     /// after each decision, so that an item never shows a group the editors have since split
     /// or joined.
@@ -791,6 +846,7 @@ impl Desk {
             current: None,
             history: Vec::new(),
             reload: None,
+            taking_out: false,
             status: String::new(),
             scroll: 0,
             max_scroll: Cell::new(0),
@@ -843,6 +899,16 @@ impl Desk {
     /// Acts on one key: a decision is written to the file at once.
     pub fn handle_key(&mut self, key: Key) -> Outcome {
         self.summary.keystrokes += 1;
+        if std::mem::take(&mut self.taking_out) {
+            match key {
+                Key::Char(digit @ '1'..='9') => {
+                    let original = digit.to_digit(10).map_or(0, |d| d as usize - 1);
+                    self.decide(|item| Decision::take_out(item, original));
+                }
+                _ => self.say("nothing taken out: x wants the number of an original"),
+            }
+            return Outcome::Continue;
+        }
         match key {
             Key::Char('q') | Key::Esc | Key::Interrupt => return Outcome::Quit,
             Key::Char('m') => self.decide(|item| Some(Decision::merge(item))),
@@ -851,13 +917,20 @@ impl Desk {
                 let original = digit.to_digit(10).map_or(0, |d| d as usize - 1);
                 self.decide(|item| Decision::wording(item, original));
             }
+            Key::Char('x') => match self.current() {
+                Some(DeskItem::Merged(_)) => {
+                    self.taking_out = true;
+                    self.say("take out which original? press its number");
+                }
+                _ => self.say("only an original of a merged entry can be taken out"),
+            },
             Key::Char('s') | Key::Right => self.step(true),
             Key::Left => self.step(false),
             Key::Char('u') => self.undo(),
             Key::Up => self.scroll = self.scroll.saturating_sub(1).min(self.max_scroll.get()),
             Key::Down => self.scroll = (self.scroll + 1).min(self.max_scroll.get()),
             Key::Char(_) | Key::Other => {
-                self.say("keys: m, k, 1-9, s, ←, →, u, q");
+                self.say("keys: m, k, x, 1-9, s, ←, →, u, q");
             }
         }
         Outcome::Continue
@@ -895,6 +968,11 @@ impl Desk {
             return;
         }
         self.status = format!("wrote {} to {}", decision.describe(), self.file_name());
+        // After a take-out, the others are asked about again, as the entry they now make.
+        let rest = match &decision {
+            Decision::TakeOut { from, .. } => Some(from.clone()),
+            _ => None,
+        };
         self.history.push((self.items[at].key(), decision));
         self.summary.decisions += 1;
         // Where to go on: the first item left after this one, in the list as it now is.
@@ -907,8 +985,15 @@ impl Desk {
         } else {
             at + 1
         };
-        self.current = self
-            .next_unsettled(from, true)
+        let rest_again = rest.and_then(|rest| {
+            (0..self.items.len()).find(|&i| {
+                !self.settled[i]
+                    && matches!(&self.items[i], DeskItem::Merged(entry)
+                        if entry.sources.iter().all(|s| rest.contains(&s.reference)))
+            })
+        });
+        self.current = rest_again
+            .or_else(|| self.next_unsettled(from, true))
             .or_else(|| self.next_unsettled(0, true));
         if self.current.is_none() {
             self.status.push_str(" · nothing left to decide");
@@ -1060,7 +1145,7 @@ impl Desk {
     pub fn draw(&self, frame: &mut Frame) {
         let mut keys = match self.current() {
             Some(DeskItem::Merged(_)) => {
-                "m merge · k keep apart · 1-9 wording · s/→ skip · ← back · u undo · q quit"
+                "m merge · k keep apart · x then 1-9 take one out · 1-9 wording · s/→ skip · ← back · u undo · q quit"
             }
             Some(DeskItem::Suggestion(_)) => {
                 "m merge · k keep apart · s/→ skip · ← back · u undo · q quit"
@@ -1735,9 +1820,10 @@ mod tests {
             text.contains("wrote keep_apart for 2 entries to editorial.toml"),
             "{text}"
         );
+        // The keys wrap at the screen's width.
         assert!(
             text.contains(
-                "m merge · k keep apart · 1-9 wording · s/→ skip · ← back · u undo · q quit"
+                "m merge · k keep apart · x then 1-9 take one out · 1-9 wording · s/→ skip · ←\nback · u undo · q quit"
             ),
             "{text}"
         );
@@ -1838,6 +1924,61 @@ mod tests {
         assert_eq!(
             desk.current().map(DeskItem::key),
             Some(format!("{D1} {D2}"))
+        );
+    }
+
+    #[test]
+    fn x_and_a_number_take_one_original_out_and_ask_about_the_others_again() {
+        let dir = scratch("take-out");
+        let file = dir.join("editorial.toml");
+        // Once B3 is taken out, the review holds B1 and B2 as one entry, then the rest.
+        let rest = {
+            let mut review = review();
+            review.merged[1] = merged(EntryKind::Strategy, &[B1, B2]);
+            review
+        };
+        let reload = Reload::new(move || {
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            let items = if text.contains(B3) {
+                DeskItem::all(&rest)
+            } else {
+                DeskItem::all(&review())
+            };
+            Some(items)
+        });
+        let mut desk = desk_in(&dir, Some(B1.to_owned())).with_reload(reload);
+        // A key other than a number after x takes nothing out.
+        keys(&mut desk, "xs");
+        assert_eq!(
+            desk.status,
+            "nothing taken out: x wants the number of an original"
+        );
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
+        keys(&mut desk, "x3");
+        assert_eq!(
+            editorial(&dir),
+            format!("keep_apart = [\n  [\"{B3}\", \"{B1}\"],\n  [\"{B3}\", \"{B2}\"],\n]\n")
+        );
+        assert_eq!(
+            desk.status,
+            format!("wrote keep_apart of {B3} from 2 entries to editorial.toml")
+        );
+        // The two left are asked about again, as the entry they now make.
+        let DeskItem::Merged(entry) = desk.current().unwrap() else {
+            panic!("a merged entry");
+        };
+        assert_eq!(entry.sources.len(), 2);
+        keys(&mut desk, "m");
+        assert!(editorial(&dir).ends_with(&format!("merge = [\n  [\"{B1}\", \"{B2}\"],\n]\n")));
+        // Undo takes back the merge, then both keep-apart lines.
+        keys(&mut desk, "uu");
+        assert_eq!(editorial(&dir), "");
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
+        // On a suggestion, x explains itself.
+        keys(&mut desk, "sx");
+        assert_eq!(
+            desk.status,
+            "only an original of a merged entry can be taken out"
         );
     }
 
