@@ -13,7 +13,7 @@
 //! [`ratatui::backend::TestBackend`]); [`run`] puts it on the terminal.
 
 use std::cell::Cell;
-use std::fmt::{self, Write as _};
+use std::fmt;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
@@ -212,6 +212,11 @@ impl Decision {
     }
 }
 
+/// "1 decision", "3 decisions".
+fn decisions(n: usize) -> String {
+    format!("{n} {}", if n == 1 { "decision" } else { "decisions" })
+}
+
 /// "1 entry", "3 entries".
 fn entries(n: usize) -> String {
     format!("{n} {}", if n == 1 { "entry" } else { "entries" })
@@ -383,6 +388,12 @@ impl EditorialDocument {
         }
     }
 
+    /// How many decisions the file holds: lists to merge and to keep apart, and wordings.
+    #[must_use]
+    pub fn decision_count(&self) -> usize {
+        self.lists(MERGE).len() + self.lists(KEEP_APART).len() + self.worded_entries().len()
+    }
+
     /// The originals whose wording a `wording` decision chooses.
     fn worded_entries(&self) -> Vec<&str> {
         match self.document.get(WORDING) {
@@ -463,10 +474,14 @@ impl EditorialDocument {
             Decision::KeepApart(references) => {
                 remove_list(&mut self.document, KEEP_APART, references)
             }
-            Decision::TakeOut { entry, from } => Decision::take_out_lists(entry, from)
-                .iter()
-                .map(|list| remove_list(&mut self.document, KEEP_APART, list))
-                .fold(false, |any, removed| any || removed),
+            Decision::TakeOut { entry, from } => {
+                // Every list goes, whether or not an earlier one was found.
+                let mut removed = false;
+                for list in Decision::take_out_lists(entry, from) {
+                    removed |= remove_list(&mut self.document, KEEP_APART, &list);
+                }
+                removed
+            }
             Decision::Wording { entry, .. } => remove_wording(&mut self.document, entry),
         }
     }
@@ -1166,12 +1181,16 @@ impl Desk {
         ])
         .areas(frame.area());
 
-        let total = self.items.len();
         let left = self.settled.iter().filter(|s| !**s).count();
-        let mut counts = format!("{left} left of {total} · {} settled", total - left);
-        if let Some(at) = self.current {
-            let _ = write!(counts, " · item {} of {total}", at + 1);
-        }
+        // The list is built again after each decision, so its length and an item's place in
+        // it change as the editors go (keeping a suggestion apart may bring that entry's next
+        // nearest): what is left now, and how many decisions the file holds, are what stay
+        // meaningful.
+        let counts = format!(
+            "{left} left · {} in {}",
+            decisions(self.document.decision_count()),
+            self.file_name()
+        );
         frame.render_widget(
             Line::from(vec![
                 Span::from("Editor's desk").bold(),
@@ -1800,7 +1819,7 @@ mod tests {
         keys(&mut desk, "k");
         let text = screen(&desk, 80, 24);
         assert!(
-            text.contains("Editor's desk · 3 left of 4 · 1 settled · item 2 of 4"),
+            text.contains("Editor's desk · 3 left · 1 decision in editorial.toml"),
             "{text}"
         );
         assert!(
@@ -1872,7 +1891,10 @@ mod tests {
         keys(&mut desk, "mmkk");
         assert!(desk.current().is_none());
         let text = screen(&desk, 80, 24);
-        assert!(text.contains("0 left of 4 · 4 settled"), "{text}");
+        assert!(
+            text.contains("0 left · 4 decisions in editorial.toml"),
+            "{text}"
+        );
         assert!(text.contains("Nothing left to decide."), "{text}");
         assert!(text.contains("u undo · q quit"), "{text}");
         keys(&mut desk, "m");
@@ -1912,7 +1934,10 @@ mod tests {
         // On to the next item of the list as it now is, not to a stale copy of it.
         assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
         let shown = screen(&desk, 100, 30);
-        assert!(shown.contains("4 left of 4"), "{shown}");
+        assert!(
+            shown.contains("4 left · 1 decision in editorial.toml"),
+            "{shown}"
+        );
         // The new suggestion comes in its turn.
         keys(&mut desk, "kkk");
         assert_eq!(
