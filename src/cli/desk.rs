@@ -13,6 +13,7 @@
 //! [`ratatui::backend::TestBackend`]); [`run`] puts it on the terminal.
 
 use std::cell::Cell;
+use std::collections::HashSet;
 use std::fmt;
 use std::fs;
 use std::io;
@@ -207,6 +208,10 @@ impl Decision {
             Decision::TakeOut { entry, from } => {
                 format!("{KEEP_APART} of {entry} from {}", entries(from.len()))
             }
+            Decision::Wording { entry, replaces } if replaces.len() > 1 => format!(
+                "{WORDING} of {entry} and {MERGE} for {}",
+                entries(replaces.len())
+            ),
             Decision::Wording { entry, .. } => format!("{WORDING} of {entry}"),
         }
     }
@@ -400,6 +405,10 @@ impl EditorialDocument {
             Some(Item::Value(Value::Array(array))) => {
                 array.iter().filter_map(wording_entry).collect()
             }
+            Some(Item::ArrayOfTables(tables)) => tables
+                .iter()
+                .filter_map(|table| table.get("entry")?.as_str())
+                .collect(),
             _ => Vec::new(),
         }
     }
@@ -439,8 +448,16 @@ impl EditorialDocument {
                 .try_for_each(|list| {
                     append(&mut self.document, KEEP_APART, Value::Array(strings(list)))
                 }),
+            // Choosing how a merged entry reads accepts it: its originals are merged too, so
+            // that the entry stays whole when settings change.
             Decision::Wording { entry, replaces } => {
-                set_wording(&mut self.document, entry, replaces)
+                set_wording(&mut self.document, entry, replaces).and_then(|()| {
+                    if replaces.len() > 1 {
+                        append(&mut self.document, MERGE, Value::Array(strings(replaces)))
+                    } else {
+                        Ok(())
+                    }
+                })
             }
         };
         if let Err(why) = result {
@@ -482,7 +499,10 @@ impl EditorialDocument {
                 }
                 removed
             }
-            Decision::Wording { entry, .. } => remove_wording(&mut self.document, entry),
+            Decision::Wording { entry, replaces } => {
+                let merged = replaces.len() > 1 && remove_list(&mut self.document, MERGE, replaces);
+                remove_wording(&mut self.document, entry) || merged
+            }
         }
     }
 
@@ -827,6 +847,8 @@ pub struct Desk {
     current: Option<usize>,
     /// This session's decisions, for undo: the item's key and what was written.
     history: Vec<(String, Decision)>,
+    /// The items skipped in this session, by key: asked again only when nothing else is left.
+    skipped: HashSet<String>,
     /// Whether `x` was pressed and the number of the original to take out is awaited.
     taking_out: bool,
     /// Builds the items again from the project and the file as it now is, if the desk can:
@@ -862,6 +884,7 @@ impl Desk {
             history: Vec::new(),
             reload: None,
             taking_out: false,
+            skipped: HashSet::new(),
             status: String::new(),
             scroll: 0,
             max_scroll: Cell::new(0),
@@ -879,6 +902,15 @@ impl Desk {
                 .or_else(|| desk.next_unsettled(0, true)),
             None => desk.next_unsettled(0, true),
         };
+        // Items left before the place resumed at were skipped in an earlier session: they
+        // come again once the rest is done, as they would have then.
+        if let Some(at) = desk.current {
+            for i in 0..at {
+                if !desk.settled[i] {
+                    desk.skipped.insert(desk.items[i].key());
+                }
+            }
+        }
         if desk.current.is_none() {
             desk.status = format!("every item has a decision in {}", desk.file_name());
         }
@@ -939,7 +971,12 @@ impl Desk {
                 }
                 _ => self.say("only an original of a merged entry can be taken out"),
             },
-            Key::Char('s') | Key::Right => self.step(true),
+            Key::Char('s') | Key::Right => {
+                if let Some(item) = self.current() {
+                    self.skipped.insert(item.key());
+                }
+                self.step(true);
+            }
             Key::Left => self.step(false),
             Key::Char('u') => self.undo(),
             Key::Up => self.scroll = self.scroll.saturating_sub(1).min(self.max_scroll.get()),
@@ -990,16 +1027,10 @@ impl Desk {
         };
         self.history.push((self.items[at].key(), decision));
         self.summary.decisions += 1;
-        // Where to go on: the first item left after this one, in the list as it now is.
-        let ahead: Vec<String> = self.items[at + 1..].iter().map(DeskItem::key).collect();
-        let from = if self.reload_items() {
-            ahead
-                .iter()
-                .find_map(|key| self.position(key))
-                .unwrap_or(self.items.len())
-        } else {
-            at + 1
-        };
+        // Where to go on: the first item left, in the list as it now is, that the editors have
+        // not skipped in this session. Following the place of the item just decided lost
+        // items: the list is built again, and an entry that lost an original moves in it.
+        self.reload_items();
         let rest_again = rest.and_then(|rest| {
             (0..self.items.len()).find(|&i| {
                 !self.settled[i]
@@ -1008,7 +1039,10 @@ impl Desk {
             })
         });
         self.current = rest_again
-            .or_else(|| self.next_unsettled(from, true))
+            .or_else(|| {
+                (0..self.items.len())
+                    .find(|&i| !self.settled[i] && !self.skipped.contains(&self.items[i].key()))
+            })
             .or_else(|| self.next_unsettled(0, true));
         if self.current.is_none() {
             self.status.push_str(" · nothing left to decide");
@@ -1619,7 +1653,7 @@ mod tests {
         assert_eq!(
             editorial(&dir),
             format!(
-                "wording = [\n  {{ entry = \"{C1}\" }}, # theirs\n  {{ entry = \"{A1}\" }},\n]\n"
+                "wording = [\n  {{ entry = \"{C1}\" }}, # theirs\n  {{ entry = \"{A1}\" }},\n]\nmerge = [\n  [\"{A1}\", \"{A2}\"],\n]\n"
             )
         );
         // The editor accepted the entry by choosing how it reads: the desk moves on, and a
@@ -1661,7 +1695,7 @@ mod tests {
         assert_eq!(
             document.to_string(),
             format!(
-                "wording = [\n  {{ entry = \"{B2}\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n]\n"
+                "wording = [\n  {{ entry = \"{B2}\" }}, # theirs\n  {{ entry = \"{C1}\" }},\n]\nmerge = [\n  [\"{B1}\", \"{B2}\", \"{B3}\"],\n]\n"
             )
         );
     }
@@ -1768,7 +1802,7 @@ mod tests {
         assert_eq!(
             editorial(&dir),
             format!(
-                "# comments the editors wrote must survive\nmerge = [\n    [\"x:issue:0000000000000000\",\"y:issue:0000000000000000\"], # no comma here\n    [\"{C1}\", \"{C2}\", \"{C3}\"],\n]\n\nkeep_apart = [\n  [\"{A1}\", \"{A2}\"],\n] # none yet\n\n# wording later\nwording = [\n  {{ entry = \"{B1}\" }},\n]\n"
+                "# comments the editors wrote must survive\nmerge = [\n    [\"x:issue:0000000000000000\",\"y:issue:0000000000000000\"], # no comma here\n    [\"{B1}\", \"{B2}\", \"{B3}\"],\n    [\"{C1}\", \"{C2}\", \"{C3}\"],\n]\n\nkeep_apart = [\n  [\"{A1}\", \"{A2}\"],\n] # none yet\n\n# wording later\nwording = [\n  {{ entry = \"{B1}\" }},\n]\n"
             )
         );
         assert_eq!(desk.status, "wrote merge for 3 entries to editorial.toml");
@@ -2008,6 +2042,40 @@ mod tests {
     }
 
     #[test]
+    fn an_entry_that_moves_in_the_list_after_a_take_out_skips_nothing() {
+        let dir = scratch("take-out-moves");
+        let file = dir.join("editorial.toml");
+        // B comes first; once B3 is out, what is left of B sorts after A.
+        let before = {
+            let mut review = review();
+            review.merged.reverse();
+            review
+        };
+        let after = {
+            let mut review = review();
+            review.merged[1] = merged(EntryKind::Strategy, &[B1, B2]);
+            review
+        };
+        let first = before.clone();
+        let reload = Reload::new(move || {
+            let text = fs::read_to_string(&file).unwrap_or_default();
+            let items = if text.contains(B3) {
+                DeskItem::all(&after)
+            } else {
+                DeskItem::all(&before)
+            };
+            Some(items)
+        });
+        let document = EditorialDocument::load(&dir.join("editorial.toml")).unwrap();
+        let mut desk = Desk::new(DeskItem::all(&first), document, None).with_reload(reload);
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
+        keys(&mut desk, "x3m");
+        // A, which came after B when B was decided, is next: not the suggestions after B's
+        // new place.
+        assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(A1));
+    }
+
+    #[test]
     fn settled_rules() {
         let dir = scratch("settled");
         let items = DeskItem::all(&review());
@@ -2026,6 +2094,7 @@ mod tests {
         // Choosing a merged entry's wording settles it: the editor accepted what it holds. It
         // settles no suggestion.
         assert!(document(&format!("wording = [{{ entry = \"{A2}\" }}]")).is_settled(&items[0]));
+        assert!(document(&format!("[[wording]]\nentry = \"{A2}\"\n")).is_settled(&items[0]));
         assert!(!document(&format!("wording = [{{ entry = \"{A1}\" }}]")).is_settled(&items[1]));
         assert!(!document(&format!("wording = [{{ entry = \"{C1}\" }}]")).is_settled(&items[2]));
     }
@@ -2056,7 +2125,7 @@ mod tests {
         tables.apply(&wording).unwrap();
         assert_eq!(
             tables.to_string(),
-            format!("[[wording]]\nentry = \"{A1}\"\n")
+            format!("merge = [\n  [\"{A1}\", \"{A2}\"],\n]\n[[wording]]\nentry = \"{A1}\"\n")
         );
         assert!(tables.undo(&wording));
         assert_eq!(
