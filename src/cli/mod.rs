@@ -344,10 +344,10 @@ fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<Ex
             .map_err(|e| Error::io("run the editor's desk on", &editorial, e))?;
         if !out.quiet {
             eprintln!(
-                "wrote {} decisions to {} ({} keys pressed); run `consolidate build` to see them in the report",
+                "took {} decisions at the desk ({} keys pressed), written to {}; run `consolidate build` to see them in the report",
                 summary.decisions,
-                shown(&editorial),
-                summary.keystrokes
+                summary.keystrokes,
+                shown(&editorial)
             );
         }
         return Ok(ExitCode::SUCCESS);

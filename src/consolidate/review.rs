@@ -173,13 +173,14 @@ impl Review {
         let mut out = String::new();
         let _ = writeln!(
             out,
-            "{} entries from {} regions → {} consolidated ({} merged); threshold {:.2}, suggestions from {:.2}",
+            "{} entries from {} regions → {} consolidated ({} merged); threshold {:.2}, suggestions from {:.2} (an entry's nearest from {:.2})",
             self.entries,
             self.regions,
             self.consolidated,
             self.entries - self.consolidated,
             self.threshold,
-            self.suggest_from
+            self.suggest_from,
+            self.suggest_from * crate::consolidate::merge::NEAREST_FLOOR
         );
         let _ = writeln!(
             out,
