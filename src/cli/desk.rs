@@ -181,14 +181,17 @@ impl Decision {
             .collect()
     }
 
-    /// Printing the wording of a merged entry's `original`-th original (from 0); `None` for a
-    /// suggestion or an original it does not have.
+    /// Printing the wording of a merged entry's `original`-th original, or of a suggestion's
+    /// `original`-th closest original (from 0), and merging the originals; `None` for an
+    /// original it does not have.
     #[must_use]
     pub fn wording(item: &DeskItem, original: usize) -> Option<Decision> {
-        let DeskItem::Merged(entry) = item else {
-            return None;
+        let source = match item {
+            DeskItem::Merged(entry) => entry.sources.get(original)?,
+            // A suggestion's two closest originals, numbered as the desk shows them: merging
+            // the two with one of their wordings.
+            DeskItem::Suggestion(suggestion) => suggestion.closest.get(original)?,
         };
-        let source = entry.sources.get(original)?;
         Some(Decision::Wording {
             entry: source.reference.clone(),
             replaces: item.references(),
@@ -388,6 +391,10 @@ impl EditorialDocument {
                      keep them merged, or s to leave them"
                         .to_owned()
                 })
+            }
+            // A wording merges the entry's originals too: it may not join what is kept apart.
+            Decision::Wording { replaces, .. } if replaces.len() > 1 => {
+                self.contradiction(&Decision::Merge(replaces.clone()))
             }
             Decision::Wording { .. } => None,
         }
@@ -1000,7 +1007,7 @@ impl Desk {
                     format!("this entry has {} originals", entry.sources.len())
                 }
                 DeskItem::Suggestion(_) => {
-                    "a wording is chosen for a merged entry: merge these first".to_owned()
+                    "a suggestion has two closest originals: press 1 or 2".to_owned()
                 }
             };
             return;
@@ -1197,7 +1204,7 @@ impl Desk {
                 "m merge · k keep apart · x then 1-9 take one out · 1-9 wording · s/→ skip · ← back · u undo · q quit"
             }
             Some(DeskItem::Suggestion(_)) => {
-                "m merge · k keep apart · s/→ skip · ← back · u undo · q quit"
+                "m merge · 1-2 merge with that wording · k keep apart · s/→ skip · ← back · u undo · q quit"
             }
             None => "u undo · q quit",
         }
@@ -1343,8 +1350,8 @@ fn item_lines(item: &DeskItem, width: usize) -> Vec<Line<'static>> {
             }
             lines.push(Line::from(""));
             lines.push(Line::from("The closest originals:"));
-            for source in &suggestion.closest {
-                lines.push(source_heading("  - ", source));
+            for (number, source) in suggestion.closest.iter().enumerate() {
+                lines.push(source_heading(&format!(" {}. ", number + 1), source));
                 lines.extend(indented(&source.text, 4, width));
             }
         }
@@ -1663,20 +1670,28 @@ mod tests {
             desk_in(&dir, None).current().map(DeskItem::key).as_deref(),
             Some(B1)
         );
-        // An original the entry does not have, or a suggestion: nothing is written.
+        // An original the entry does not have: nothing is written.
         keys(&mut desk, "9");
         assert_eq!(desk.status, "this entry has 3 originals");
-        keys(&mut desk, "s1");
+        keys(&mut desk, "s3");
         assert_eq!(
             desk.status,
-            "a wording is chosen for a merged entry: merge these first"
+            "a suggestion has two closest originals: press 1 or 2"
         );
-        // Undo takes the line back and asks the entry again.
-        keys(&mut desk, "u");
+        // On a suggestion, a number merges both sides with that closest original's wording.
+        keys(&mut desk, "2");
+        assert_eq!(
+            desk.status,
+            format!("wrote wording of {C2} and merge for 3 entries to editorial.toml")
+        );
+        assert!(editorial(&dir).contains(&format!("{{ entry = \"{C2}\" }}")));
+        assert!(editorial(&dir).contains(&format!("[\"{C1}\", \"{C2}\", \"{C3}\"]")));
+        // Undo takes the lines back and asks the item again.
+        keys(&mut desk, "uu");
         assert_eq!(editorial(&dir), theirs);
         assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(A1));
-        assert_eq!(desk.summary().decisions, 1);
-        assert_eq!(desk.summary().undone, 1);
+        assert_eq!(desk.summary().decisions, 2);
+        assert_eq!(desk.summary().undone, 2);
     }
 
     #[test]
@@ -1892,7 +1907,11 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("m merge · k keep apart · s/→ skip · ← back · u undo · q quit"),
+            text.contains(" 1. europe · regions/europe.toml:3"),
+            "{text}"
+        );
+        assert!(
+            text.contains("m merge · 1-2 merge with that wording · k keep apart · s/→ skip"),
             "{text}"
         );
     }
