@@ -344,9 +344,19 @@ fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<Ex
             .map_err(|e| Error::io("run the editor's desk on", &editorial, e))?;
         if !out.quiet {
             eprintln!(
-                "took {} decisions at the desk ({} keys pressed), written to {}; run `consolidate build` to see them in the report",
+                "took {} {} at the desk ({} {} pressed), written to {}; run `consolidate build` to see them in the report",
                 summary.decisions,
+                if summary.decisions == 1 {
+                    "decision"
+                } else {
+                    "decisions"
+                },
                 summary.keystrokes,
+                if summary.keystrokes == 1 {
+                    "key"
+                } else {
+                    "keys"
+                },
                 shown(&editorial)
             );
         }
