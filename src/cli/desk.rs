@@ -27,7 +27,9 @@ use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::{DefaultTerminal, Frame};
 use toml_edit::{Array, DocumentMut, InlineTable, Item, Table, Value};
 
-use consolidate::consolidate::review::{MergedEntry, Review, ReviewSource, ReviewSuggestion};
+use consolidate::consolidate::review::{
+    MergedEntry, Review, ReviewSource, ReviewSuggestion, plural,
+};
 use consolidate::model::entry::EntryKind;
 
 /// The question the desk asks of every item.
@@ -203,31 +205,30 @@ impl Decision {
     pub fn describe(&self) -> String {
         match self {
             Decision::Merge(references) => {
-                format!("{MERGE} for {}", entries(references.len()))
+                format!(
+                    "{MERGE} for {}",
+                    plural(references.len(), "entry", "entries")
+                )
             }
             Decision::KeepApart(references) => {
-                format!("{KEEP_APART} for {}", entries(references.len()))
+                format!(
+                    "{KEEP_APART} for {}",
+                    plural(references.len(), "entry", "entries")
+                )
             }
             Decision::TakeOut { entry, from } => {
-                format!("{KEEP_APART} of {entry} from {}", entries(from.len()))
+                format!(
+                    "{KEEP_APART} of {entry} from {}",
+                    plural(from.len(), "entry", "entries")
+                )
             }
             Decision::Wording { entry, replaces } if replaces.len() > 1 => format!(
                 "{WORDING} of {entry} and {MERGE} for {}",
-                entries(replaces.len())
+                plural(replaces.len(), "entry", "entries")
             ),
             Decision::Wording { entry, .. } => format!("{WORDING} of {entry}"),
         }
     }
-}
-
-/// "1 decision", "3 decisions".
-fn decisions(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "decision" } else { "decisions" })
-}
-
-/// "1 entry", "3 entries".
-fn entries(n: usize) -> String {
-    format!("{n} {}", if n == 1 { "entry" } else { "entries" })
 }
 
 /// `editorial.toml` as the desk edits it: every comment, every line the editors wrote, kept.
@@ -310,8 +311,7 @@ impl EditorialDocument {
     /// Whether the editors have already decided the item: merge lists join all its
     /// references (for a suggestion: both closest ones), lists that share an entry acting as
     /// one, as the build reads them; or a `keep_apart` list holds two of them (both closest
-    /// ones); or, for a merged entry, a wording decision names one of its originals: an
-    /// editor who chose how the entry reads has accepted what it holds.
+    /// ones). A wording decision alone settles nothing; the desk writes a merge with it.
     #[must_use]
     pub fn is_settled(&self, item: &DeskItem) -> bool {
         let merges = self.lists(MERGE);
@@ -333,10 +333,6 @@ impl EditorialDocument {
                     || aparts
                         .iter()
                         .any(|list| references.iter().filter(|r| holds(list, r)).count() >= 2)
-                    || self
-                        .worded_entries()
-                        .iter()
-                        .any(|worded| references.iter().any(|r| r.as_str() == *worded))
             }
             DeskItem::Suggestion(suggestion) => {
                 let [a, b] = &suggestion.closest;
@@ -1090,18 +1086,14 @@ impl Desk {
         self.moved();
     }
 
-    /// Builds the items again, if the desk can, and recomputes which are settled; whether
-    /// the items were built again. Merging or splitting entries changes what the review
+    /// Builds the items again, if the desk can, and recomputes which are settled. Merging or splitting entries changes what the review
     /// holds: without this, a later item would still show a group the editors had split.
-    fn reload_items(&mut self) -> bool {
-        let items = self.reload.as_mut().and_then(|reload| (reload.0)());
-        let reloaded = items.is_some();
-        if let Some(items) = items {
+    fn reload_items(&mut self) {
+        if let Some(items) = self.reload.as_mut().and_then(|reload| (reload.0)()) {
             self.settled = vec![false; items.len()];
             self.items = items;
         }
         self.refresh();
-        reloaded
     }
 
     /// Where the item with `key` is in the list, if it is there.
@@ -1229,7 +1221,7 @@ impl Desk {
         // meaningful.
         let counts = format!(
             "{left} left · {} in {}",
-            decisions(self.document.decision_count()),
+            plural(self.document.decision_count(), "decision", "decisions"),
             self.file_name()
         );
         frame.render_widget(
@@ -1339,7 +1331,7 @@ fn item_lines(item: &DeskItem, width: usize) -> Vec<Line<'static>> {
                     Span::from(format!(
                         " · {} · {}",
                         side.regions.join(", "),
-                        originals(side.originals)
+                        plural(side.originals, "original", "originals")
                     )),
                 ]));
                 lines.extend(
@@ -1370,11 +1362,6 @@ fn source_heading(marker: &str, source: &ReviewSource) -> Line<'static> {
         spans.push(Span::from(format!(" · agreement {agreement:.2}")).dim());
     }
     Line::from(spans)
-}
-
-/// "1 original", "3 originals".
-fn originals(n: usize) -> String {
-    format!("{n} original{}", if n == 1 { "" } else { "s" })
 }
 
 /// `text` wrapped to `width` with every line indented by `indent` spaces.
@@ -1579,6 +1566,30 @@ mod tests {
                 suggestion(&[D1], &[D2], 0.31),
             ],
         }
+    }
+
+    /// A reload that builds the items of `before` until `editorial.toml` in `dir` holds
+    /// `marker`, and those of `after` from then on, as the project would once a decision
+    /// changed what merges; and how many times it was called.
+    fn reload_once_written(
+        dir: &Path,
+        marker: &'static str,
+        before: Review,
+        after: Review,
+    ) -> (Reload, std::rc::Rc<std::cell::Cell<usize>>) {
+        let file = dir.join("editorial.toml");
+        let calls = std::rc::Rc::new(std::cell::Cell::new(0));
+        let counted = std::rc::Rc::clone(&calls);
+        let reload = Reload::new(move || {
+            counted.set(counted.get() + 1);
+            let written = fs::read_to_string(&file).unwrap_or_default();
+            Some(DeskItem::all(if written.contains(marker) {
+                &after
+            } else {
+                &before
+            }))
+        });
+        (reload, calls)
     }
 
     fn desk_in(dir: &Path, start_at: Option<String>) -> Desk {
@@ -1960,7 +1971,6 @@ mod tests {
     #[test]
     fn after_a_decision_the_items_are_built_again_and_the_desk_goes_on_from_where_it_was() {
         let dir = scratch("reload");
-        let file = dir.join("editorial.toml");
         // What the review holds once the first merged entry is kept apart: it is gone, and one
         // of its originals is now suggested with another entry.
         let split = {
@@ -1969,18 +1979,7 @@ mod tests {
             review.suggestions.push(suggestion(&[A2], &[D1], 0.35));
             review
         };
-        let reloads = std::rc::Rc::new(std::cell::Cell::new(0));
-        let counted = std::rc::Rc::clone(&reloads);
-        let reload = Reload::new(move || {
-            counted.set(counted.get() + 1);
-            let text = fs::read_to_string(&file).unwrap_or_default();
-            let items = if text.contains("keep_apart") {
-                DeskItem::all(&split)
-            } else {
-                DeskItem::all(&review())
-            };
-            Some(items)
-        });
+        let (reload, reloads) = reload_once_written(&dir, "keep_apart", review(), split);
         let mut desk = desk_in(&dir, None).with_reload(reload);
         keys(&mut desk, "k");
         assert_eq!(reloads.get(), 1);
@@ -2008,22 +2007,13 @@ mod tests {
     #[test]
     fn x_and_a_number_take_one_original_out_and_ask_about_the_others_again() {
         let dir = scratch("take-out");
-        let file = dir.join("editorial.toml");
         // Once B3 is taken out, the review holds B1 and B2 as one entry, then the rest.
         let rest = {
             let mut review = review();
             review.merged[1] = merged(EntryKind::Strategy, &[B1, B2]);
             review
         };
-        let reload = Reload::new(move || {
-            let text = fs::read_to_string(&file).unwrap_or_default();
-            let items = if text.contains(B3) {
-                DeskItem::all(&rest)
-            } else {
-                DeskItem::all(&review())
-            };
-            Some(items)
-        });
+        let (reload, _) = reload_once_written(&dir, B3, review(), rest);
         let mut desk = desk_in(&dir, Some(B1.to_owned())).with_reload(reload);
         // A key other than a number after x takes nothing out.
         keys(&mut desk, "xs");
@@ -2063,7 +2053,6 @@ mod tests {
     #[test]
     fn an_entry_that_moves_in_the_list_after_a_take_out_skips_nothing() {
         let dir = scratch("take-out-moves");
-        let file = dir.join("editorial.toml");
         // B comes first; once B3 is out, what is left of B sorts after A.
         let before = {
             let mut review = review();
@@ -2076,15 +2065,7 @@ mod tests {
             review
         };
         let first = before.clone();
-        let reload = Reload::new(move || {
-            let text = fs::read_to_string(&file).unwrap_or_default();
-            let items = if text.contains(B3) {
-                DeskItem::all(&after)
-            } else {
-                DeskItem::all(&before)
-            };
-            Some(items)
-        });
+        let (reload, _) = reload_once_written(&dir, B3, before, after);
         let document = EditorialDocument::load(&dir.join("editorial.toml")).unwrap();
         let mut desk = Desk::new(DeskItem::all(&first), document, None).with_reload(reload);
         assert_eq!(desk.current().map(DeskItem::key).as_deref(), Some(B1));
@@ -2110,11 +2091,16 @@ mod tests {
         assert!(document(&format!("merge = [[\"{C2}\", \"{C1}\"]]")).is_settled(&items[2]));
         assert!(document(&format!("keep_apart = [[\"{C1}\", \"{C2}\"]]")).is_settled(&items[2]));
         assert!(!document(&format!("keep_apart = [[\"{C1}\", \"{C3}\"]]")).is_settled(&items[2]));
-        // Choosing a merged entry's wording settles it: the editor accepted what it holds. It
-        // settles no suggestion.
-        assert!(document(&format!("wording = [{{ entry = \"{A2}\" }}]")).is_settled(&items[0]));
-        assert!(document(&format!("[[wording]]\nentry = \"{A2}\"\n")).is_settled(&items[0]));
-        assert!(!document(&format!("wording = [{{ entry = \"{A1}\" }}]")).is_settled(&items[1]));
+        // A wording alone settles nothing: the desk writes a merge with it. Both forms of it
+        // count as decisions.
+        assert!(!document(&format!("wording = [{{ entry = \"{A2}\" }}]")).is_settled(&items[0]));
+        assert_eq!(
+            document(&format!(
+                "merge = [[\"{A1}\", \"{A2}\"]]\n[[wording]]\nentry = \"{A2}\"\n"
+            ))
+            .decision_count(),
+            2
+        );
         assert!(!document(&format!("wording = [{{ entry = \"{C1}\" }}]")).is_settled(&items[2]));
     }
 

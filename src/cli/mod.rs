@@ -344,19 +344,13 @@ fn run_review(root: &Path, format: Format, list: bool, out: Output) -> Result<Ex
             .map_err(|e| Error::io("run the editor's desk on", &editorial, e))?;
         if !out.quiet {
             eprintln!(
-                "took {} {} at the desk ({} {} pressed), written to {}; run `consolidate build` to see them in the report",
-                summary.decisions,
-                if summary.decisions == 1 {
-                    "decision"
-                } else {
+                "took {} at the desk ({} pressed), written to {}; run `consolidate build` to see them in the report",
+                consolidate::consolidate::review::plural(
+                    summary.decisions,
+                    "decision",
                     "decisions"
-                },
-                summary.keystrokes,
-                if summary.keystrokes == 1 {
-                    "key"
-                } else {
-                    "keys"
-                },
+                ),
+                consolidate::consolidate::review::plural(summary.keystrokes, "key", "keys"),
                 shown(&editorial)
             );
         }

@@ -561,8 +561,8 @@ struct Fit {
 impl Fit {
     /// The fit of `members`, where `original_of` maps an exact copy to the entry it copies
     /// (and any other entry to itself). A copy is alike to everything exactly as its original
-    /// is, so the similarities are computed once per distinct original and counted as often as
-    /// it has members: a cluster of hundreds of pasted statements costs what its few distinct
+    /// is, the original itself included, so the similarities are computed once per distinct
+    /// original and counted as often as it has members: a cluster of hundreds of pasted statements costs what its few distinct
     /// wordings cost, where comparing every member with every other grew with the square of
     /// the copies and made 100,000 near-copies take three times as long as 50,000.
     fn of(
@@ -570,33 +570,29 @@ impl Fit {
         original_of: &[usize],
         similarity: &impl Fn(usize, usize) -> f64,
     ) -> Fit {
-        // Each distinct original: itself, how many members it stands for, and one copy of it.
-        let mut classes: Vec<(usize, usize, Option<usize>)> = Vec::new();
+        // Each distinct original, and how many members it stands for.
+        let mut classes: Vec<(usize, usize)> = Vec::new();
         let mut class_of_member: Vec<usize> = Vec::with_capacity(members.len());
         let mut class_of: HashMap<usize, usize> = HashMap::new();
         for &m in members {
             let original = original_of[m];
             let class = *class_of.entry(original).or_insert_with(|| {
-                classes.push((original, 0, None));
+                classes.push((original, 0));
                 classes.len() - 1
             });
             classes[class].1 += 1;
-            if m != original || classes[class].1 > 1 {
-                classes[class].2.get_or_insert(m);
-            }
             class_of_member.push(class);
         }
         let mut lowest = 1.0f64;
         let mut class_sums = vec![0.0f64; classes.len()];
-        for (i, &(a, count_a, copy_a)) in classes.iter().enumerate() {
+        for (i, &(a, count_a)) in classes.iter().enumerate() {
             if count_a > 1 {
-                // Two members of one class: an original and its copy, or two copies.
-                let other = copy_a.unwrap_or(a);
-                let own = similarity(a.min(other), a.max(other));
+                // Two members of one class: the wording compared with itself.
+                let own = similarity(a, a);
                 lowest = lowest.min(own);
                 class_sums[i] += (count_a - 1) as f64 * own;
             }
-            for (j, &(b, count_b, _)) in classes.iter().enumerate().skip(i + 1) {
+            for (j, &(b, count_b)) in classes.iter().enumerate().skip(i + 1) {
                 let across = similarity(a.min(b), a.max(b));
                 lowest = lowest.min(across);
                 class_sums[i] += count_b as f64 * across;

@@ -283,7 +283,8 @@ fn paste_line<'a>(references: impl Iterator<Item = &'a str>) -> String {
     format!("[{}],", quoted.join(", "))
 }
 
-/// "1 entry", "2 entries".
-fn plural(n: usize, one: &str, many: &str) -> String {
+/// "1 entry", "2 entries": a count with its noun, as messages say it.
+#[must_use]
+pub fn plural(n: usize, one: &str, many: &str) -> String {
     format!("{n} {}", if n == 1 { one } else { many })
 }
